@@ -1,0 +1,3 @@
+"""mlops-quiz: master a body of theory with spaced repetition in the terminal."""
+
+__version__ = "0.1.0"

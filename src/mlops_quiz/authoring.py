@@ -1,0 +1,243 @@
+"""Adding questions to a bank file without disturbing what is already in it.
+
+The new item is inserted as YAML text at the end of the file's ``questions:`` list, so every
+existing byte (comments, order, quoting) stays as it was. The result is validated together with
+the rest of the bank before anything is written, and written atomically: a temporary file beside
+the bank, flushed to disk, then renamed over it. A reader sees the old file or the new one,
+never a part of either.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mlops_quiz.bank import Bank, combine, compose, parse_text, read_text
+from mlops_quiz.errors import BankError
+
+BOM = "\ufeff"
+NEW_FILE_HEADER = (
+    '# My own questions for mlops-quiz. Format: see the README, section "The bank format".\n'
+)
+MAX_SLUG_LENGTH = 48
+TEMP_PREFIX = "."
+TEMP_SUFFIX = ".tmp"
+
+
+FIELD_ORDER = (
+    "id",
+    "topic",
+    "type",
+    "prompt",
+    "answer",
+    "key_points",
+    "choices",
+    "correct",
+    "tags",
+)
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """Writes multi-line text as ``|`` blocks and indents lists, as people write banks by hand."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_BlockDumper.add_representer(str, _represent_str)
+
+
+def slugify(text: str) -> str:
+    """A readable id from a prompt: lowercase ASCII words joined by '-'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > MAX_SLUG_LENGTH:
+            break
+        slug = candidate
+    return slug or "question"
+
+
+def unique_id(base: str, taken: set[str]) -> str:
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def item_yaml(item: dict[str, Any], indent: int) -> str:
+    """One question as a block-sequence entry, indented to sit in an existing list."""
+    dumped = yaml.dump([item], Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100)
+    pad = " " * indent
+    return "".join(pad + line if line.strip() else line for line in dumped.splitlines(True))
+
+
+def insert_question(text: str, item: dict[str, Any], name: str) -> str:
+    """The file's text with the item appended to its ``questions:`` list (same line endings)."""
+    if "\r\n" not in text:
+        return _insert(text, item, name)
+    lf_text = text.replace("\r\n", "\n")
+    return _insert(lf_text, item, name).replace("\n", "\r\n")
+
+
+def _insert(text: str, item: dict[str, Any], name: str) -> str:
+    from yaml import MappingNode, ScalarNode, SequenceNode
+
+    if not text.strip():
+        return (text or NEW_FILE_HEADER) + "questions:\n" + item_yaml(item, 2)
+    root = compose(text, name)
+    if not isinstance(root, MappingNode):
+        raise BankError([f"{name}:1: the top level must be a mapping to add a question to it"])
+    body = text if text.endswith("\n") else text + "\n"
+    for key, value in root.value:
+        if not (isinstance(key, ScalarNode) and key.value == "questions"):
+            continue
+        if isinstance(value, SequenceNode) and not value.flow_style and value.value:
+            at = _end_of_block(text, value.end_mark.index)
+            head = text[:at] if text[:at].endswith("\n") or at == 0 else text[:at] + "\n"
+            return head + item_yaml(item, value.start_mark.column) + text[at:]
+        empty = (isinstance(value, SequenceNode) and not value.value) or (
+            isinstance(value, ScalarNode) and value.tag.endswith(":null")
+        )
+        if empty:
+            start, end = value.start_mark.index, value.end_mark.index
+            rest = text[end:]
+            return text[:start].rstrip(" ") + "\n" + item_yaml(item, 2) + rest.lstrip(" \n")
+        raise BankError(
+            [
+                f"{name}:{value.start_mark.line + 1}: 'questions' must be a block list "
+                "(one '- ' item per question) to add a question to it"
+            ]
+        )
+    return body + "questions:\n" + item_yaml(item, 2)
+
+
+def _end_of_block(text: str, end: int) -> int:
+    """Where to insert after a block list: after its last line of content.
+
+    Blank lines and comments at the start of a line that follow the list are left after the new
+    item, since they usually introduce what comes next.
+    """
+    at = text.rfind("\n", 0, end) + 1 if end < len(text) else len(text)
+    if at == len(text) and not text.endswith("\n"):
+        return at
+    lines = text[:at].splitlines(True)
+    while lines and (not lines[-1].strip() or lines[-1].startswith("#")):
+        at -= len(lines.pop())
+    return at
+
+
+@contextlib.contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Serialise writers of bank files in one folder (no-op where flock is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def write_atomically(path: Path, text: str, encoding_bom: bool) -> None:
+    data = ((BOM if encoding_bom else "") + text).encode("utf-8")
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(
+        dir=path.parent, prefix=TEMP_PREFIX + path.name + ".", suffix=TEMP_SUFFIX
+    )
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def add_question(target: Path, others: list[Path], item: dict[str, Any]) -> str:
+    """Validate and append a question to ``target``; returns its id.
+
+    ``others`` are the other bank files loaded with it (for topics and unique ids). If the item
+    has no ``id``, one is made from the prompt.
+    """
+    from mlops_quiz.bank import parse_file
+
+    name = str(target)
+    folder = target.parent
+    if not folder.is_dir():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BankError([f"{name}: cannot create folder {folder}: {exc.strerror}"]) from None
+    with locked(folder):
+        exists = target.exists()
+        text = read_text(target) if exists else ""
+        had_bom = exists and target.read_bytes()[:3] == BOM.encode("utf-8")
+        parts = [(str(p), *parse_file(p)) for p in others if p.resolve() != target.resolve()]
+        if text.strip():
+            parts.append((name, *parse_text(text, name)))
+        current = combine(parts)
+        item = dict(item)
+        if not item.get("id"):
+            item = {"id": unique_id(slugify(str(item.get("prompt", ""))), _ids(current)), **item}
+        item = {k: item[k] for k in sorted(item, key=_field_rank)}
+        new_text = insert_question(text, item, name)
+        _check_result(current, parts, name, new_text, str(item["id"]))
+        try:
+            write_atomically(target, new_text, had_bom)
+        except OSError as exc:
+            raise BankError([f"{name}: cannot write: {exc.strerror or exc}"]) from None
+    return str(item["id"])
+
+
+def _field_rank(name: str) -> int:
+    return FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER)
+
+
+def _ids(bank: Bank) -> set[str]:
+    return {q.id for q in bank.questions}
+
+
+def _check_result(
+    before: Bank, parts: list[tuple[str, Any, Any]], name: str, new_text: str, new_id: str
+) -> None:
+    """The new text must validate with the rest, and hold exactly the old questions plus one."""
+    new_parts = [p for p in parts if p[0] != name] + [(name, *parse_text(new_text, name))]
+    after = combine(new_parts)
+    old_ids = [q.id for q in before.questions]
+    new_ids = [q.id for q in after.questions]
+    if sorted(new_ids) != sorted([*old_ids, new_id]):  # pragma: no cover - a safety net
+        raise BankError([f"{name}: the question could not be added without changing others"])

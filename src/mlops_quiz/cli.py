@@ -1,0 +1,412 @@
+"""The ``mlops-quiz`` command line: each command parses its options, calls the library, renders.
+
+Start-up time matters for a tool opened every day, so heavy modules (SQLAlchemy, PyYAML, Rich)
+are imported inside the commands that use them, never at the top of this module.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
+
+import typer
+
+from mlops_quiz import __version__
+from mlops_quiz.errors import EXIT_BAD_INPUT, BadInputError, QuizError
+
+if TYPE_CHECKING:
+    from mlops_quiz.bank import Bank
+    from mlops_quiz.config import Settings
+    from mlops_quiz.store import Store
+
+app = typer.Typer(
+    name="mlops-quiz",
+    help="Master the MLOps course with spaced repetition (SM-2) in the terminal.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+ProfileOption = Annotated[
+    Optional[str],  # noqa: UP045 - Typer reads this annotation at run time
+    typer.Option(
+        "--profile",
+        "-p",
+        help="Learner profile [env: MLOPS_QUIZ_PROFILE; default: default].",
+        show_default=False,
+    ),
+]
+DbOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--db",
+        help="SQLAlchemy URL of the progress database [env: MLOPS_QUIZ_DB].",
+        show_default=False,
+    ),
+]
+BankOption = Annotated[
+    Optional[list[Path]],  # noqa: UP045
+    typer.Option(
+        "--bank",
+        "-b",
+        help="Bank file to use instead of the bundled and user banks; repeatable "
+        "[env: MLOPS_QUIZ_BANK].",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
+TopicOption = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--topic", "-t", help="Only this topic (its id); repeatable.", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(func: F) -> F:
+    """Turn a QuizError into one line per problem on stderr and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except QuizError as exc:
+            from mlops_quiz import render
+
+            render.error(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"mlops-quiz {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Master the MLOps course with spaced repetition (SM-2) in the terminal.
+
+    Start with `mlops-quiz study`. Progress is saved after every answer.
+    """
+
+
+# ---------------------------------------------------------------- wiring
+
+
+def _settings(db: str | None, bank: list[Path] | None, profile: str | None) -> Settings:
+    from mlops_quiz.config import Settings
+
+    return Settings.resolve(db, bank, profile)
+
+
+def _open_store(settings: Settings) -> Store:
+    from mlops_quiz.config import default_db_url
+    from mlops_quiz.store import Store
+
+    return Store.open(settings.db_url, create_folder=settings.db_url == default_db_url())
+
+
+def _load_bank(settings: Settings) -> Bank:
+    from mlops_quiz.bank import load_bank
+
+    return load_bank(settings.bank_paths)
+
+
+def _check_topics(bank: Bank, topics: list[str] | None) -> list[str]:
+    for topic in topics or []:
+        if topic not in bank.topics:
+            known = ", ".join(bank.topics) or "none"
+            raise BadInputError(f"unknown topic {topic!r} (known: {known})")
+    return list(topics or [])
+
+
+def _today(settings: Settings) -> Any:
+    from mlops_quiz.scheduler import study_day
+
+    return study_day(settings.now, settings.day_start_hour)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+# ---------------------------------------------------------------- commands
+
+
+@app.command()
+@reports_errors
+def study(
+    topic: TopicOption = None,
+    new: Annotated[
+        int, typer.Option("--new", help="At most this many new items today.", min=0)
+    ] = 20,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many items.", min=0)] = 200,
+    cram: Annotated[
+        bool, typer.Option("--cram", help="Practise items that are not due; the schedule is kept.")
+    ] = False,
+    profile: ProfileOption = None,
+    db: DbOption = None,
+    bank: BankOption = None,
+) -> None:
+    """Review the items due today, then new ones. Every answer is saved as it is given."""
+    from mlops_quiz import render
+    from mlops_quiz import study as study_loop
+    from mlops_quiz.config import now
+    from mlops_quiz.session import StudySession
+
+    settings = _settings(db, bank, profile)
+    questions = _load_bank(settings)
+    topics = _check_topics(questions, topic)
+    with _open_store(settings) as store:
+        session = StudySession.plan(
+            store,
+            settings.profile,
+            questions.in_topics(topics),
+            clock=now,
+            day_start_hour=settings.day_start_hour,
+            new_per_day=new,
+            limit=limit,
+            cram=cram,
+        )
+        study_loop.run(session, questions, render.console())
+
+
+@app.command()
+@reports_errors
+def stats(
+    json_output: JsonOption = False,
+    profile: ProfileOption = None,
+    db: DbOption = None,
+    bank: BankOption = None,
+) -> None:
+    """Show progress: card counts, what is due, answers per day, retention, streak."""
+    from mlops_quiz import stats as statistics
+
+    settings = _settings(db, bank, profile)
+    questions = _load_bank(settings)
+    with _open_store(settings) as store:
+        result = statistics.compute(store, questions, settings.profile, _today(settings))
+    if json_output:
+        _print_json(result.to_json())
+        return
+    from mlops_quiz import render
+
+    render.console().print(render.stats_view(result, questions))
+
+
+@app.command("list")
+@reports_errors
+def list_questions(
+    due: Annotated[bool, typer.Option("--due", help="Only items due today.")] = False,
+    topic: TopicOption = None,
+    json_output: JsonOption = False,
+    profile: ProfileOption = None,
+    db: DbOption = None,
+    bank: BankOption = None,
+) -> None:
+    """List the questions with their schedule."""
+    settings = _settings(db, bank, profile)
+    questions = _load_bank(settings)
+    topics = _check_topics(questions, topic)
+    today = _today(settings)
+    with _open_store(settings) as store:
+        states = store.cards(settings.profile)
+    rows = []
+    for q in questions.in_topics(topics):
+        state = states.get(q.id)
+        if due and (state is None or state.due is None or state.due > today):
+            continue
+        rows.append(
+            {
+                "id": q.id,
+                "topic": q.topic,
+                "type": q.type,
+                "repetitions": state.repetitions if state else 0,
+                "interval": state.interval if state else 0,
+                "ef": (state.ef100 if state else 250) / 100,
+                "due": state.due.isoformat() if state and state.due else None,
+                "lapses": state.lapses if state else 0,
+            }
+        )
+    if json_output:
+        _print_json(rows)
+        return
+    from mlops_quiz import render
+
+    render.console().print(render.list_table(rows, questions))
+
+
+@app.command()
+@reports_errors
+def topics(bank: BankOption = None) -> None:
+    """Show the topics of the bank and how many items each has."""
+    from mlops_quiz import render
+
+    settings = _settings(None, bank, None)
+    render.console().print(render.topics_table(_load_bank(settings)))
+
+
+@app.command()
+@reports_errors
+def validate(
+    files: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Argument(
+            help="Bank files to check together (default: the banks in use).",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Check bank files; print each problem as FILE:LINE: message."""
+    from mlops_quiz.bank import load_bank
+    from mlops_quiz.config import bank_paths
+
+    paths = list(files) if files else bank_paths(None)
+    loaded = load_bank(paths)
+    print(
+        f"ok: {len(loaded.questions)} questions in {len(loaded.topics)} topics, "
+        f"{len(paths)} file(s)"
+    )
+
+
+@app.command("add-question")
+@reports_errors
+def add_question(
+    topic: Annotated[Optional[str], typer.Option("--topic", help="Topic id.")] = None,  # noqa: UP045
+    qtype: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--type", help="open, mcq or cloze."),
+    ] = None,
+    prompt: Annotated[
+        str | None,
+        typer.Option(
+            "--prompt",
+            help="The question; for cloze, the text with {{gaps}}.",
+        ),
+    ] = None,
+    answer: Annotated[
+        str | None,
+        typer.Option(
+            "--answer",
+            help="Model answer (required for open; an explanation otherwise).",
+        ),
+    ] = None,
+    key_point: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--key-point", "-k", help="A key point of the answer; repeatable."),
+    ] = None,
+    choice: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--choice", "-c", help="An mcq choice, in order (a, b, ...); repeatable."),
+    ] = None,
+    correct: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--correct", help="Letters of the correct mcq choices, e.g. b or a,c."),
+    ] = None,
+    tag: Annotated[Optional[list[str]], typer.Option("--tag", help="A tag; repeatable.")] = None,  # noqa: UP045
+    qid: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--id", help="The question id (default: made from the prompt)."),
+    ] = None,
+    bank: BankOption = None,
+) -> None:
+    """Add a question to your own bank (or the --bank file), keeping the file as it was.
+
+    Missing fields are asked for when run at a terminal. Prints the new question's id.
+    """
+    from mlops_quiz import authoring, config
+
+    interactive = sys.stdin.isatty()
+    qtype = qtype or _ask(interactive, "type (open, mcq, cloze)", "--type", "open")
+    if qtype not in ("open", "mcq", "cloze"):
+        raise BadInputError(f"unknown type {qtype!r}; use open, mcq or cloze")
+    topic = topic or _ask(interactive, "topic id", "--topic")
+    prompt = prompt or _ask(
+        interactive, "prompt" if qtype != "cloze" else "text with {{gaps}}", "--prompt"
+    )
+    if qtype == "open" and not answer:
+        answer = _ask(interactive, "model answer", "--answer")
+    if qtype == "open" and not key_point and interactive:
+        key_point = _ask_many("key point")
+    if qtype == "mcq":
+        if not choice:
+            choice = _ask_many("choice") if interactive else []
+        if not correct:
+            correct = _ask(interactive, "correct letters (e.g. b or a,c)", "--correct")
+    item: dict[str, Any] = {"id": qid, "topic": topic, "type": qtype, "prompt": prompt}
+    if answer:
+        item["answer"] = answer
+    if key_point:
+        item["key_points"] = list(key_point)
+    if qtype == "mcq":
+        item["choices"] = list(choice or [])
+        letters = [c.strip() for c in (correct or "").replace(" ", ",").split(",") if c.strip()]
+        item["correct"] = letters[0] if len(letters) == 1 else letters
+    if tag:
+        item["tags"] = list(tag)
+    if not qid:
+        del item["id"]
+    if bank:
+        target, others = bank[-1], list(bank[:-1])
+    else:
+        target = config.user_bank_path()
+        others = [p for p in config.bank_paths(None) if p != target]
+    new_id = authoring.add_question(target, others, item)
+    print(new_id)
+
+
+def _ask(interactive: bool, what: str, option: str, default: str | None = None) -> str:
+    if not interactive:
+        if default is not None:
+            return default
+        raise BadInputError(f"missing {option} (needed when not run at a terminal)")
+    value: str = typer.prompt(what.capitalize(), default=default)
+    return value
+
+
+def _ask_many(what: str) -> list[str]:
+    values: list[str] = []
+    while True:
+        value = typer.prompt(
+            f"{what.capitalize()} {len(values) + 1} (empty to finish)",
+            default="",
+            show_default=False,
+        )
+        if not value.strip():
+            return values
+        values.append(value)
+
+
+@app.command()
+def path() -> None:
+    """Print where progress and your own questions are kept."""
+    from mlops_quiz import config
+
+    print(f"data folder: {config.data_dir()}")
+    print(f"database:    {config.db_url(None)}")
+    for bank_file in config.bank_paths(None):
+        print(f"bank:        {bank_file}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("\ninterrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_BAD_INPUT - 1)

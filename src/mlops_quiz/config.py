@@ -1,0 +1,126 @@
+"""Where things live and how the environment configures them.
+
+Every setting has a command-line option and an environment variable; options win. The data
+folder is ``MLOPS_QUIZ_HOME`` if set, otherwise the platform's user data folder.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from mlops_quiz.errors import BadInputError
+
+APP_NAME = "mlops-quiz"
+DB_FILENAME = "progress.db"
+USER_BANK_FILENAME = "questions.yaml"
+DEFAULT_PROFILE = "default"
+DEFAULT_DAY_START_HOUR = 4
+
+ENV_HOME = "MLOPS_QUIZ_HOME"
+ENV_DB = "MLOPS_QUIZ_DB"
+ENV_BANK = "MLOPS_QUIZ_BANK"
+ENV_PROFILE = "MLOPS_QUIZ_PROFILE"
+ENV_DAY_START = "MLOPS_QUIZ_DAY_START"
+ENV_NOW = "MLOPS_QUIZ_NOW"
+
+
+def data_dir() -> Path:
+    """The folder holding the progress database and the user's own bank file."""
+    home = os.environ.get(ENV_HOME)
+    if home:
+        return Path(home).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def bundled_bank_path() -> Path:
+    """The course bank shipped inside the package (or, in a source checkout, ``data/``)."""
+    packaged = Path(__file__).parent / "data" / "questions.yaml"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data" / "questions.yaml"
+
+
+def user_bank_path() -> Path:
+    return data_dir() / USER_BANK_FILENAME
+
+
+def bank_paths(explicit: list[Path] | None) -> list[Path]:
+    """The bank files to load: ``--bank`` or ``MLOPS_QUIZ_BANK`` exactly, else bundled + user."""
+    if explicit:
+        return list(explicit)
+    env = os.environ.get(ENV_BANK)
+    if env:
+        return [Path(p).expanduser() for p in env.split(os.pathsep) if p]
+    paths = [bundled_bank_path()]
+    user = user_bank_path()
+    if user.is_file():
+        paths.append(user)
+    return paths
+
+
+def default_db_url() -> str:
+    return f"sqlite:///{data_dir() / DB_FILENAME}"
+
+
+def db_url(explicit: str | None) -> str:
+    return explicit or os.environ.get(ENV_DB) or default_db_url()
+
+
+def profile_name(explicit: str | None) -> str:
+    name = explicit or os.environ.get(ENV_PROFILE) or DEFAULT_PROFILE
+    if not name.strip() or len(name) > 64:
+        raise BadInputError(f"invalid profile name {name!r}: use 1 to 64 characters")
+    return name
+
+
+def day_start_hour() -> int:
+    raw = os.environ.get(ENV_DAY_START)
+    if raw is None or raw == "":
+        return DEFAULT_DAY_START_HOUR
+    try:
+        hour = int(raw)
+    except ValueError:
+        hour = -1
+    if not 0 <= hour <= 23:
+        raise BadInputError(f"{ENV_DAY_START} must be an hour from 0 to 23, not {raw!r}")
+    return hour
+
+
+def now() -> datetime:
+    """The current time, aware. ``MLOPS_QUIZ_NOW`` (ISO 8601) moves the clock, for scripts."""
+    raw = os.environ.get(ENV_NOW)
+    if not raw:
+        return datetime.now(timezone.utc)
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise BadInputError(f"{ENV_NOW} is not an ISO 8601 date-time: {raw!r}") from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # a naive time is local time
+    return moment
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved settings of one command."""
+
+    db_url: str
+    bank_paths: list[Path]
+    profile: str
+    day_start_hour: int
+    now: datetime
+
+    @classmethod
+    def resolve(cls, db: str | None, bank: list[Path] | None, profile: str | None) -> Settings:
+        return cls(
+            db_url=db_url(db),
+            bank_paths=bank_paths(bank),
+            profile=profile_name(profile),
+            day_start_hour=day_start_hour(),
+            now=now(),
+        )

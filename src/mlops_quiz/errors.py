@@ -1,0 +1,36 @@
+"""Exception types the domain code raises; the CLI turns each into one line and an exit code."""
+
+from __future__ import annotations
+
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+
+
+class QuizError(Exception):
+    """Base class: a problem the user can act on, shown as one line without a traceback."""
+
+    exit_code = EXIT_FAILURE
+
+
+class BadInputError(QuizError):
+    """The user gave something invalid (an option, a file, a value)."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class BankError(BadInputError):
+    """One or more problems in question bank files, each as ``FILE:LINE: message``."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class StoreError(QuizError):
+    """The progress database cannot be opened, read or written."""
+
+
+class NewerDatabaseError(StoreError):
+    """The database was written by a newer version of mlops-quiz."""
+
+    exit_code = EXIT_BAD_INPUT

@@ -1,0 +1,147 @@
+"""The progress database's schema as an add-only list of named migrations.
+
+Each migration runs once, in its own transaction, and is recorded by name in
+``_mlops_quiz_migrations``. Never edit or reorder a released migration: add a new one. A database
+that records a migration this version does not know was written by a newer version and is
+refused rather than touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    inspect,
+    select,
+)
+
+from mlops_quiz.errors import NewerDatabaseError, StoreError
+
+MIGRATIONS_TABLE = "_mlops_quiz_migrations"
+
+Migration = Callable[[Connection], None]
+
+
+def m001_initial(conn: Connection) -> None:
+    """Card state per (profile, question) and a log of every answer."""
+    meta = MetaData()
+    Table(
+        "cards",
+        meta,
+        Column("profile", String(64), nullable=False),
+        Column("question_id", String(80), nullable=False),
+        Column("repetitions", Integer, nullable=False),
+        Column("interval", Integer, nullable=False),
+        Column("ef100", Integer, nullable=False),
+        Column("due", Date),
+        Column("lapses", Integer, nullable=False, default=0),
+        Column("introduced_on", Date),
+        Column("last_reviewed_at", String(40)),
+        PrimaryKeyConstraint("profile", "question_id"),
+    )
+    Table(
+        "reviews",
+        meta,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("profile", String(64), nullable=False),
+        Column("question_id", String(80), nullable=False),
+        Column("reviewed_at", String(40), nullable=False),
+        Column("day", Date, nullable=False),
+        Column("grade", Integer, nullable=False),
+        Column("answer", Text, nullable=False, default=""),
+        Column("duration_ms", Integer, nullable=False, default=0),
+        Column("kind", String(10), nullable=False),
+        Column("before_repetitions", Integer, nullable=False),
+        Column("before_interval", Integer, nullable=False),
+        Column("before_ef100", Integer, nullable=False),
+        Column("before_due", Date),
+        Column("before_lapses", Integer, nullable=False),
+        Column("after_repetitions", Integer, nullable=False),
+        Column("after_interval", Integer, nullable=False),
+        Column("after_ef100", Integer, nullable=False),
+        Column("after_due", Date),
+        Column("after_lapses", Integer, nullable=False),
+    )
+    meta.create_all(conn)
+
+
+def m002_indexes(conn: Connection) -> None:
+    """Indexes for what study and stats read: due cards, reviews by day and by question."""
+    meta = MetaData()
+    cards = Table("cards", meta, autoload_with=conn)
+    reviews = Table("reviews", meta, autoload_with=conn)
+    Index("ix_cards_profile_due", cards.c.profile, cards.c.due).create(conn)
+    Index("ix_reviews_profile_day", reviews.c.profile, reviews.c.day).create(conn)
+    Index(
+        "ix_reviews_profile_question",
+        reviews.c.profile,
+        reviews.c.question_id,
+        reviews.c.kind,
+        reviews.c.grade,
+    ).create(conn)
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_indexes]
+
+
+def _table(meta: MetaData) -> Table:
+    return Table(
+        MIGRATIONS_TABLE,
+        meta,
+        Column("name", String(100), primary_key=True),
+        Column("applied_at", String(40), nullable=False),
+    )
+
+
+def applied(conn: Connection) -> list[str]:
+    if not inspect(conn).has_table(MIGRATIONS_TABLE):
+        return []
+    table = _table(MetaData())
+    return list(conn.execute(select(table.c.name)).scalars())
+
+
+def check_known(names: list[str], migrations: list[Migration]) -> None:
+    known = {m.__name__ for m in migrations}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise NewerDatabaseError(
+            "the progress database was written by a newer version of mlops-quiz "
+            f"(it has migration {unknown[0]!r}); upgrade mlops-quiz to use it"
+        )
+
+
+def pending(conn: Connection, migrations: list[Migration] = MIGRATIONS) -> list[Migration]:
+    names = applied(conn)
+    check_known(names, migrations)
+    if not names:
+        foreign = [t for t in inspect(conn).get_table_names() if not t.startswith("sqlite_")]
+        if foreign:
+            raise StoreError(
+                "this database holds other tables and no mlops-quiz progress "
+                f"({', '.join(sorted(foreign)[:3])}); choose another --db"
+            )
+    return [m for m in migrations if m.__name__ not in names]
+
+
+def apply(conn: Connection, migration: Migration) -> None:
+    """Run one migration and record it; the caller owns the transaction."""
+    meta = MetaData()
+    table = _table(meta)
+    meta.create_all(conn, tables=[table], checkfirst=True)
+    migration(conn)
+    conn.execute(
+        table.insert().values(
+            name=migration.__name__, applied_at=datetime.now(timezone.utc).isoformat()
+        )
+    )

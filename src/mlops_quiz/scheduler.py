@@ -1,0 +1,114 @@
+"""SM-2, exactly as Piotr Wozniak published it (SuperMemo 2, 1987), as pure functions.
+
+No I/O and no clock: "today" is passed in. The E-Factor is kept in hundredths as an integer
+(``ef100``), which makes the arithmetic exact: every SM-2 change of the E-Factor is a whole
+number of hundredths, and intervals are rounded up with integer division, so grades
+5, 5, 4, 4, 5, 4 end at 350 days, where floating point would drift to 351.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+GRADE_MIN = 0
+GRADE_MAX = 5
+PASSING_GRADE = 3
+"""Grades from 3 up are successful recalls and advance the schedule."""
+GOOD_GRADE = 4
+"""Within a day, an item graded below this comes back at the end of the session."""
+
+EF_START = 250
+"""E-Factor of a new item, in hundredths (2.5)."""
+EF_MIN = 130
+"""The E-Factor never falls below 1.3."""
+FIRST_INTERVAL = 1
+SECOND_INTERVAL = 6
+MATURE_DAYS = 21
+"""A card whose interval is at least this many days counts as mature."""
+
+GRADE_MEANINGS = {
+    5: "perfect response",
+    4: "correct response after a hesitation",
+    3: "correct response recalled with serious difficulty",
+    2: "incorrect response; the correct one seemed easy to recall",
+    1: "incorrect response; the correct one remembered",
+    0: "complete blackout",
+}
+
+
+@dataclass(frozen=True)
+class CardState:
+    """Where one item stands in its schedule."""
+
+    repetitions: int = 0
+    interval: int = 0
+    ef100: int = EF_START
+    due: date | None = None
+    lapses: int = 0
+
+    @property
+    def ef(self) -> float:
+        return self.ef100 / 100
+
+    @property
+    def is_new(self) -> bool:
+        return self.due is None
+
+
+NEW_CARD = CardState()
+
+
+def ef_change(grade: int) -> int:
+    """EF' - EF in hundredths: 100 * (0.1 - (5-q) * (0.08 + (5-q) * 0.02))."""
+    miss = GRADE_MAX - grade
+    return 10 - miss * (8 + 2 * miss)
+
+
+def check_grade(grade: int) -> None:
+    if not GRADE_MIN <= grade <= GRADE_MAX:
+        raise ValueError(f"grade must be from {GRADE_MIN} to {GRADE_MAX}, not {grade}")
+
+
+def next_state(state: CardState, grade: int, today: date) -> CardState:
+    """The state after a scheduling review graded ``grade`` on study day ``today``."""
+    check_grade(grade)
+    if grade < PASSING_GRADE:
+        lapses = state.lapses + (1 if state.repetitions > 0 else 0)
+        return replace(
+            state,
+            repetitions=0,
+            interval=FIRST_INTERVAL,
+            due=today + timedelta(days=FIRST_INTERVAL),
+            lapses=lapses,
+        )
+    repetitions = state.repetitions + 1
+    if repetitions == 1:
+        interval = FIRST_INTERVAL
+    elif repetitions == 2:
+        interval = SECOND_INTERVAL
+    else:
+        interval = -(-state.interval * state.ef100 // 100)  # ceil, with the EF before update
+    ef100 = max(EF_MIN, state.ef100 + ef_change(grade))
+    return replace(
+        state,
+        repetitions=repetitions,
+        interval=interval,
+        ef100=ef100,
+        due=today + timedelta(days=interval),
+    )
+
+
+def needs_repeat(grade: int) -> bool:
+    """Whether an item comes back at the end of today's session."""
+    return grade < GOOD_GRADE
+
+
+def study_day(moment: datetime, day_start_hour: int) -> date:
+    """The local calendar day a moment counts for; a day starts at ``day_start_hour``."""
+    local = moment.astimezone()
+    return (local - timedelta(hours=day_start_hour)).date()
+
+
+def is_mature(state: CardState) -> bool:
+    return state.interval >= MATURE_DAYS

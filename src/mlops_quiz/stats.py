@@ -1,0 +1,148 @@
+"""Progress statistics of one profile over the questions of the loaded bank.
+
+Only questions in the bank count: progress on a question that was removed is kept in the
+database but left out here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from mlops_quiz.bank import Bank
+from mlops_quiz.scheduler import MATURE_DAYS
+from mlops_quiz.store import Store
+
+FORECAST_DAYS = 7
+HISTORY_DAYS = 30
+MOST_LAPSED = 5
+
+
+@dataclass
+class TopicRetention:
+    topic: str
+    title: str
+    reviews: int
+    passed: int
+
+    @property
+    def share(self) -> float | None:
+        return self.passed / self.reviews if self.reviews else None
+
+
+@dataclass
+class Stats:
+    profile: str
+    today: date
+    total: int
+    new: int
+    learning: int
+    mature: int
+    due_today: int
+    forecast: list[tuple[date, int]]
+    reviews_per_day: list[tuple[date, int]]
+    reviews: int
+    passed: int
+    by_topic: list[TopicRetention]
+    mean_ef: float | None
+    streak: int
+    most_lapsed: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def retention(self) -> float | None:
+        return self.passed / self.reviews if self.reviews else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "profile": self.profile,
+            "today": self.today.isoformat(),
+            "cards": {
+                "total": self.total,
+                "new": self.new,
+                "learning": self.learning,
+                "mature": self.mature,
+            },
+            "due_today": self.due_today,
+            "forecast": [{"date": d.isoformat(), "due": n} for d, n in self.forecast],
+            "reviews_per_day": [
+                {"date": d.isoformat(), "reviews": n} for d, n in self.reviews_per_day
+            ],
+            "retention": {
+                "reviews": self.reviews,
+                "passed": self.passed,
+                "share": self.retention,
+                "by_topic": [
+                    {
+                        "topic": t.topic,
+                        "title": t.title,
+                        "reviews": t.reviews,
+                        "passed": t.passed,
+                        "share": t.share,
+                    }
+                    for t in self.by_topic
+                ],
+            },
+            "mean_ef": self.mean_ef,
+            "streak_days": self.streak,
+            "most_lapsed": [{"id": qid, "lapses": n} for qid, n in self.most_lapsed],
+        }
+
+
+def streak(days: list[date], today: date) -> int:
+    """Consecutive study days ending today (or yesterday, if today has no answer yet)."""
+    have = set(days)
+    day = today if today in have else today - timedelta(days=1)
+    count = 0
+    while day in have:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def compute(store: Store, bank: Bank, profile: str, today: date) -> Stats:
+    questions = bank.questions
+    states = store.cards(profile)
+    in_bank = {q.id for q in questions}
+    studied = {qid: s for qid, s in states.items() if qid in in_bank and not s.is_new}
+    horizon = today + timedelta(days=FORECAST_DAYS - 1)
+    forecast = dict.fromkeys((today + timedelta(days=n) for n in range(FORECAST_DAYS)), 0)
+    for state in studied.values():
+        if state.due is not None and state.due <= horizon:
+            forecast[max(state.due, today)] += 1
+    since = today - timedelta(days=HISTORY_DAYS - 1)
+    per_day = store.reviews_per_day(profile, since)
+    results = store.scheduling_results(profile)
+    topic_of = {q.id: q.topic for q in questions}
+    by_topic = {tid: TopicRetention(tid, t.title, 0, 0) for tid, t in bank.topics.items()}
+    for qid, (n, ok) in results.items():
+        topic = topic_of.get(qid)
+        if topic is None:
+            continue
+        by_topic[topic].reviews += n
+        by_topic[topic].passed += ok
+    lapsed = sorted(
+        ((qid, s.lapses) for qid, s in studied.items() if s.lapses > 0),
+        key=lambda pair: (-pair[1], pair[0]),
+    )
+    mature = sum(1 for s in studied.values() if s.interval >= MATURE_DAYS)
+    return Stats(
+        profile=profile,
+        today=today,
+        total=len(questions),
+        new=len(questions) - len(studied),
+        learning=len(studied) - mature,
+        mature=mature,
+        due_today=forecast[today],
+        forecast=sorted(forecast.items()),
+        reviews_per_day=[
+            (since + timedelta(days=n), per_day.get(since + timedelta(days=n), 0))
+            for n in range(HISTORY_DAYS)
+        ],
+        reviews=sum(t.reviews for t in by_topic.values()),
+        passed=sum(t.passed for t in by_topic.values()),
+        by_topic=list(by_topic.values()),
+        mean_ef=(sum(s.ef100 for s in studied.values()) / len(studied) / 100) if studied else None,
+        streak=streak(store.review_days(profile, today), today),
+        most_lapsed=lapsed[:MOST_LAPSED],
+    )

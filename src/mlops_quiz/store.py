@@ -1,0 +1,470 @@
+"""Progress storage: card states and the review log, through SQLAlchemy.
+
+``Store.open(url)`` is the one place a database is opened. For SQLite files it first checks the
+file without writing to it (it must be an SQLite database, readable and writable, in an existing
+folder), then runs in WAL mode with a busy timeout and takes the write lock at the start of each
+write, so several processes can share one file. Every answer is committed on its own.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+
+from mlops_quiz import migrations
+from mlops_quiz.errors import BadInputError, QuizError, StoreError
+from mlops_quiz.scheduler import CardState
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_SECONDS = 30
+
+KIND_REVIEW = "review"
+"""A scheduling review: it moves the card's schedule."""
+KIND_REPEAT = "repeat"
+"""A same-day repeat of an item graded below 4: logged, the schedule is unchanged."""
+KIND_CRAM = "cram"
+"""Practice outside the schedule (``study --cram``): logged, the schedule is unchanged."""
+
+_meta = MetaData()
+cards = Table(
+    "cards",
+    _meta,
+    Column("profile", String(64), primary_key=True),
+    Column("question_id", String(80), primary_key=True),
+    Column("repetitions", Integer, nullable=False),
+    Column("interval", Integer, nullable=False),
+    Column("ef100", Integer, nullable=False),
+    Column("due", Date),
+    Column("lapses", Integer, nullable=False),
+    Column("introduced_on", Date),
+    Column("last_reviewed_at", String(40)),
+)
+reviews = Table(
+    "reviews",
+    _meta,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("profile", String(64), nullable=False),
+    Column("question_id", String(80), nullable=False),
+    Column("reviewed_at", String(40), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("grade", Integer, nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("duration_ms", Integer, nullable=False),
+    Column("kind", String(10), nullable=False),
+    *(
+        Column(f"{when}_{name}", type_, nullable=name != "due")
+        for when in ("before", "after")
+        for name, type_ in (
+            ("repetitions", Integer),
+            ("interval", Integer),
+            ("ef100", Integer),
+            ("due", Date),
+            ("lapses", Integer),
+        )
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One answer, as it goes into the review log."""
+
+    question_id: str
+    reviewed_at: datetime
+    """When, in UTC with its zone."""
+    day: date
+    """The study day it counted for."""
+    grade: int
+    answer: str
+    duration_ms: int
+    kind: str
+    before: CardState
+    after: CardState
+
+
+def _state_columns(prefix: str, state: CardState) -> dict[str, Any]:
+    return {
+        f"{prefix}repetitions": state.repetitions,
+        f"{prefix}interval": state.interval,
+        f"{prefix}ef100": state.ef100,
+        f"{prefix}due": state.due,
+        f"{prefix}lapses": state.lapses,
+    }
+
+
+def _state_from(row: Any, prefix: str = "") -> CardState:
+    m = row._mapping
+    return CardState(
+        repetitions=m[f"{prefix}repetitions"],
+        interval=m[f"{prefix}interval"],
+        ef100=m[f"{prefix}ef100"],
+        due=m[f"{prefix}due"],
+        lapses=m[f"{prefix}lapses"],
+    )
+
+
+def _is_read_only(path: Path) -> bool:
+    """Unwritable for us, or with no write bit at all (which root would otherwise ignore)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
+def check_sqlite_path(path: Path, create_folder: bool) -> None:
+    """Refuse, without writing anything, a path that cannot safely hold our database."""
+    folder = path.parent
+    if not folder.exists():
+        if not create_folder:
+            raise StoreError(f"cannot open the database {path}: folder {folder} does not exist")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the data folder {folder}: {exc.strerror}") from None
+    if not folder.is_dir():
+        raise StoreError(f"cannot open the database {path}: {folder} is not a folder")
+    if path.exists():
+        if path.is_dir():
+            raise StoreError(f"cannot open the database {path}: it is a folder")
+        try:
+            with path.open("rb") as handle:
+                header = handle.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise StoreError(f"cannot read the database {path}: {exc.strerror}") from None
+        if header and header != SQLITE_HEADER:
+            raise StoreError(f"{path} is not an SQLite database; it was left untouched")
+        if _is_read_only(path):
+            raise StoreError(f"the database {path} is read-only; answers could not be saved")
+    if _is_read_only(folder):
+        raise StoreError(
+            f"the data folder {folder} is read-only; the database needs it writable "
+            "(SQLite keeps its journal beside the file)"
+        )
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # transactions are begun explicitly, below
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn: Connection) -> None:
+        # Take the write lock up front, so the busy timeout applies instead of a deadlock error.
+        immediate = conn.get_execution_options().get("write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def _describe(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    return str(orig or exc).splitlines()[0]
+
+
+class Store:
+    """The progress database of every profile."""
+
+    def __init__(self, engine: Engine, label: str) -> None:
+        self.engine = engine
+        self.label = label
+        self._conn: Connection | None = None
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, url: str, create_folder: bool = False) -> Store:
+        """Open (creating and migrating as needed) the database at a SQLAlchemy URL."""
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise BadInputError(f"not a database URL: {url!r}") from None
+        is_sqlite = parsed.get_backend_name() == "sqlite"
+        label = url
+        if is_sqlite and parsed.database and parsed.database != ":memory:":
+            path = Path(parsed.database).expanduser()
+            check_sqlite_path(path, create_folder)
+            label = str(path)
+        try:
+            engine = _sqlite_engine(url) if is_sqlite else create_engine(url)
+        except (NoSuchModuleError, ArgumentError, ImportError) as exc:
+            raise BadInputError(f"cannot use the database URL {url!r}: {exc}") from None
+        store = cls(engine, label)
+        try:
+            store.migrate()
+        except QuizError:
+            store.close()
+            raise
+        return store
+
+    def migrate(self) -> None:
+        with self._guard("open"):
+            conn = self.conn
+            with conn.begin():
+                todo = migrations.pending(conn)
+            for migration in todo:
+                with self._write() as wconn:
+                    # Another process may have applied it since we looked.
+                    if migration in migrations.pending(wconn):
+                        migrations.apply(wconn, migration)
+
+    @property
+    def conn(self) -> Connection:
+        if self._conn is None:
+            self._conn = self.engine.connect()
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _guard(self, action: str) -> Iterator[None]:
+        """Turn database errors into one clear StoreError."""
+        try:
+            yield
+        except QuizError:
+            raise
+        except (DBAPIError, SQLAlchemyError) as exc:
+            if self._conn is not None:
+                self._conn.invalidate()
+                self._conn = None
+            message = _describe(exc)
+            if "file is not a database" in message or "malformed" in message:
+                message += " (the file is damaged or not a database; it was left untouched)"
+            raise StoreError(f"cannot {action} the database {self.label}: {message}") from None
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        conn = self.conn.execution_options(write=True)
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            conn.execution_options(write=False)
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        conn = self.conn
+        with conn.begin():
+            yield conn
+
+    # ------------------------------------------------------------ cards
+
+    def cards(self, profile: str) -> dict[str, CardState]:
+        """Every card of a profile that has been studied, by question id."""
+        with self._guard("read"), self._read() as conn:
+            rows = conn.execute(select(cards).where(cards.c.profile == profile))
+            return {row.question_id: _state_from(row) for row in rows}
+
+    def card(self, profile: str, question_id: str) -> CardState:
+        with self._guard("read"), self._read() as conn:
+            row = conn.execute(
+                select(cards).where(
+                    and_(cards.c.profile == profile, cards.c.question_id == question_id)
+                )
+            ).first()
+        return _state_from(row) if row is not None else CardState()
+
+    def due_ids(self, profile: str, today: date) -> list[str]:
+        """Ids of cards due on or before ``today``, most overdue first."""
+        with self._guard("read"), self._read() as conn:
+            rows = conn.execute(
+                select(cards.c.question_id)
+                .where(and_(cards.c.profile == profile, cards.c.due <= today))
+                .order_by(cards.c.due, cards.c.question_id)
+            )
+            return list(rows.scalars())
+
+    def introduced_on(self, profile: str, day: date) -> int:
+        """How many new cards were started on a study day (for the daily new limit)."""
+        with self._guard("read"), self._read() as conn:
+            return int(
+                conn.execute(
+                    select(func.count())
+                    .select_from(cards)
+                    .where(and_(cards.c.profile == profile, cards.c.introduced_on == day))
+                ).scalar_one()
+            )
+
+    # ------------------------------------------------------------ answers
+
+    def record(self, profile: str, review: ReviewRecord) -> int:
+        """Log one answer and, for a scheduling review, move the card; one transaction."""
+        with self._guard("save an answer to"), self._write() as conn:
+            result = conn.execute(
+                insert(reviews).values(
+                    profile=profile,
+                    question_id=review.question_id,
+                    reviewed_at=review.reviewed_at.isoformat(),
+                    day=review.day,
+                    grade=review.grade,
+                    answer=review.answer,
+                    duration_ms=review.duration_ms,
+                    kind=review.kind,
+                    **_state_columns("before_", review.before),
+                    **_state_columns("after_", review.after),
+                )
+            )
+            if review.kind == KIND_REVIEW:
+                self._put_card(
+                    conn,
+                    profile,
+                    review.question_id,
+                    review.after,
+                    review.day,
+                    review.reviewed_at.isoformat(),
+                )
+            key = result.inserted_primary_key
+            return int(key[0]) if key else 0
+
+    def _put_card(
+        self,
+        conn: Connection,
+        profile: str,
+        question_id: str,
+        state: CardState,
+        day: date,
+        reviewed_at: str | None,
+    ) -> None:
+        where = and_(cards.c.profile == profile, cards.c.question_id == question_id)
+        values = _state_columns("", state)
+        values["last_reviewed_at"] = reviewed_at
+        updated = conn.execute(update(cards).where(where).values(**values))
+        if updated.rowcount == 0:
+            conn.execute(
+                insert(cards).values(
+                    profile=profile, question_id=question_id, introduced_on=day, **values
+                )
+            )
+
+    def undo(self, profile: str, review_id: int) -> None:
+        """Take back one answer: delete it from the log and restore the card as it was."""
+        with self._guard("undo an answer in"), self._write() as conn:
+            row = conn.execute(
+                select(reviews).where(and_(reviews.c.id == review_id, reviews.c.profile == profile))
+            ).first()
+            if row is None:
+                return
+            conn.execute(delete(reviews).where(reviews.c.id == review_id))
+            if row.kind != KIND_REVIEW:
+                return
+            before = _state_from(row, "before_")
+            where = and_(cards.c.profile == profile, cards.c.question_id == row.question_id)
+            if before.is_new:
+                conn.execute(delete(cards).where(where))
+                return
+            previous = conn.execute(
+                select(func.max(reviews.c.reviewed_at)).where(
+                    and_(
+                        reviews.c.profile == profile,
+                        reviews.c.question_id == row.question_id,
+                        reviews.c.kind == KIND_REVIEW,
+                    )
+                )
+            ).scalar()
+            conn.execute(
+                update(cards)
+                .where(where)
+                .values(last_reviewed_at=previous, **_state_columns("", before))
+            )
+
+    # ------------------------------------------------------------ history
+
+    def reviews_per_day(self, profile: str, since: date) -> dict[date, int]:
+        with self._guard("read"), self._read() as conn:
+            rows = conn.execute(
+                select(reviews.c.day, func.count())
+                .where(and_(reviews.c.profile == profile, reviews.c.day >= since))
+                .group_by(reviews.c.day)
+            )
+            return {day: int(n) for day, n in rows}
+
+    def review_days(self, profile: str, until: date) -> list[date]:
+        """The distinct study days with any answer, newest first."""
+        with self._guard("read"), self._read() as conn:
+            rows = conn.execute(
+                select(reviews.c.day)
+                .where(and_(reviews.c.profile == profile, reviews.c.day <= until))
+                .group_by(reviews.c.day)
+                .order_by(reviews.c.day.desc())
+            )
+            return list(rows.scalars())
+
+    def scheduling_results(self, profile: str) -> dict[str, tuple[int, int]]:
+        """Per question: (scheduling reviews, of which graded 3 or more)."""
+        passed = func.sum(func.cast(reviews.c.grade >= 3, Integer))
+        with self._guard("read"), self._read() as conn:
+            rows = conn.execute(
+                select(reviews.c.question_id, func.count(), passed)
+                .where(and_(reviews.c.profile == profile, reviews.c.kind == KIND_REVIEW))
+                .group_by(reviews.c.question_id)
+            )
+            return {qid: (int(n), int(ok or 0)) for qid, n, ok in rows}
+
+    def session_reviews(self, profile: str, ids: list[int]) -> list[ReviewRecord]:
+        if not ids:
+            return []
+        with self._guard("read"), self._read() as conn:
+            rows = conn.execute(select(reviews).where(reviews.c.id.in_(ids)).order_by(reviews.c.id))
+            return [
+                ReviewRecord(
+                    question_id=r.question_id,
+                    reviewed_at=datetime.fromisoformat(r.reviewed_at),
+                    day=r.day,
+                    grade=r.grade,
+                    answer=r.answer,
+                    duration_ms=r.duration_ms,
+                    kind=r.kind,
+                    before=_state_from(r, "before_"),
+                    after=_state_from(r, "after_"),
+                )
+                for r in rows
+            ]
+
+    def profiles(self) -> list[str]:
+        with self._guard("read"), self._read() as conn:
+            rows = conn.execute(select(reviews.c.profile).distinct().order_by(reviews.c.profile))
+            return list(rows.scalars())

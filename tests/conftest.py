@@ -1,0 +1,98 @@
+"""Shared fixtures. No test touches the real data folder: MLOPS_QUIZ_HOME is a temporary one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ENV_VARS = (
+    "MLOPS_QUIZ_HOME",
+    "MLOPS_QUIZ_DB",
+    "MLOPS_QUIZ_BANK",
+    "MLOPS_QUIZ_PROFILE",
+    "MLOPS_QUIZ_NOW",
+    "MLOPS_QUIZ_DAY_START",
+)
+
+SMALL_BANK = textwrap.dedent(
+    """\
+    # A small bank with every question type.
+    topics:
+      - id: basics
+        title: Basics
+        source: The test suite
+      - id: more
+        title: More
+    questions:
+      - id: open-one
+        topic: basics
+        type: open
+        prompt: What is MLOps?
+        answer: |
+          Practices to build and run ML systems reliably.
+        key_points: [build, run, reliably]
+      - id: mcq-one
+        topic: basics
+        type: mcq
+        prompt: Which are SM-2 grades that pass? (choose all that apply)
+        choices: ["3", "2", "5"]
+        correct: [a, c]
+      - id: cloze-one
+        topic: more
+        type: cloze
+        prompt: The E-Factor starts at {{2.5|2,5}} and never falls below {{1.3}}.
+      - id: open-two
+        topic: more
+        type: open
+        prompt: Name the four stages of an ML project.
+        answer: Scope, collect data, train, deploy.
+        key_points: [scope, data, train, deploy]
+    """
+)
+
+
+@pytest.fixture(autouse=True)
+def quiz_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "home"
+    monkeypatch.setenv("MLOPS_QUIZ_HOME", str(home))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("TERM", "dumb")
+    return home
+
+
+@pytest.fixture
+def small_bank(tmp_path: Path) -> Path:
+    path = tmp_path / "bank.yaml"
+    path.write_text(SMALL_BANK, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def console_script() -> str:
+    """The installed ``mlops-quiz`` next to the running interpreter."""
+    candidate = Path(sys.executable).parent / "mlops-quiz"
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("mlops-quiz")
+    assert found, "the mlops-quiz console script is not installed"
+    return found
+
+
+@pytest.fixture
+def script_env(quiz_home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["MLOPS_QUIZ_HOME"] = str(quiz_home)
+    return env

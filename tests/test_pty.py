@@ -1,0 +1,84 @@
+"""A real terminal session driven with pexpect: answer, grade, undo, Ctrl-C."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pexpect
+
+from conftest import console_script
+
+
+def spawn(args: list[str], env: dict[str, str]) -> pexpect.spawn:
+    env = {**env, "COLUMNS": "100", "LINES": "40", "NO_COLOR": "1", "TERM": "xterm"}
+    return pexpect.spawn(
+        console_script(), args, env=env, encoding="utf-8", timeout=30, dimensions=(40, 100)
+    )
+
+
+def test_answer_grade_undo_and_ctrl_c(script_env, small_bank: Path, quiz_home: Path):
+    child = spawn(["study", "--bank", str(small_bank), "--new", "3"], script_env)
+    child.expect("What is MLOps")
+    child.expect("Your answer")
+    child.sendline("it is [red]ops[/] for ML")
+    child.expect("You wrote: ")
+    child.expect(r"it is \[red\]ops\[/\] for ML")  # markup shown literally
+    child.expect("Grade 0-5: ")
+    child.sendline("9")
+    child.expect("Please type a grade")
+    child.sendline("5")
+    child.expect("next review tomorrow")
+    child.expect("Your choice")
+    child.sendline("a,c")
+    child.expect("right")
+    child.expect(r"Grade 0-5 \[4\]: ")
+    child.sendline("u")  # undo the 5 given to the first item
+    child.expect("Undone")
+    child.expect("What is MLOps")
+    child.expect("Your answer")
+    child.sendline("")
+    child.expect("Grade 0-5: ")
+    child.sendline("3")
+    child.expect("back again at the end of this session")
+    child.expect("Your choice")
+    child.sendline("a,c")
+    child.expect(r"Grade 0-5 \[4\]: ")
+    child.sendline("")
+    child.expect("Fill the 2 gaps")
+    child.sendintr()  # Ctrl-C in the middle of typing an answer
+    child.expect("Session over")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    with sqlite3.connect(quiz_home / "progress.db") as conn:
+        log = conn.execute("SELECT question_id, grade, kind, answer FROM reviews ORDER BY id")
+        rows = log.fetchall()
+        cards = dict(conn.execute("SELECT question_id, ef100 FROM cards").fetchall())
+    assert [(q, g, k) for q, g, k, _ in rows] == [
+        ("open-one", 3, "review"),
+        ("mcq-one", 4, "review"),
+    ]
+    assert cards == {"open-one": 236, "mcq-one": 250}
+
+
+def test_end_of_input_at_the_grade_prompt_keeps_earlier_answers(
+    script_env, small_bank: Path, quiz_home: Path
+):
+    child = spawn(["study", "--bank", str(small_bank)], script_env)
+    child.expect("Your answer")
+    child.sendline("")
+    child.expect("Grade 0-5: ")
+    child.sendline("4")
+    child.expect("Your choice")
+    child.sendline("b")
+    child.expect(r"Grade 0-5 \[1\]: ")
+    child.sendeof()
+    child.expect("Session over")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    with sqlite3.connect(quiz_home / "progress.db") as conn:
+        assert conn.execute("SELECT question_id, grade FROM reviews").fetchall() == [
+            ("open-one", 4)
+        ]
