@@ -392,6 +392,72 @@ def _ask_many(what: str) -> list[str]:
 
 
 @app.command()
+@reports_errors
+def doctor(
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Delete the progress of questions not in the bank.")
+    ] = False,
+    db: DbOption = None,
+    bank: BankOption = None,
+) -> None:
+    """Check the database and find progress kept for questions no longer in the bank.
+
+    A question that was removed or whose id was renamed keeps its history; this lists it for
+    every profile, suggests what a renamed id may have become, and with --prune deletes it.
+    """
+    import difflib
+
+    settings = _settings(db, bank, None)
+    questions = _load_bank(settings)
+    known = {q.id for q in questions.questions}
+    with _open_store(settings) as store:
+        print(f"database: {store.label}")
+        integrity = store.integrity()
+        print(f"integrity: {integrity}")
+        progress = store.progress_ids()
+        orphans = sorted(key for key in progress if key[1] not in known)
+        print(
+            f"bank: {len(known)} questions; progress on {len(progress)} (profile, question) pairs"
+        )
+        if not orphans:
+            print("orphaned progress: none")
+        else:
+            print(f"orphaned progress: {len(orphans)} (profile, question) pairs not in the bank")
+        for profile_name, qid in orphans:
+            _card_rows, answers = progress[(profile_name, qid)]
+            close = difflib.get_close_matches(qid, sorted(known), n=1, cutoff=0.8)
+            hint = f"; renamed to {close[0]!r}?" if close else ""
+            print(f"  {profile_name}: {qid} ({answers} answers{hint})")
+        if orphans and prune:
+            removed = store.prune(orphans)
+            print(f"pruned: {removed} rows")
+        elif orphans:
+            print("run 'mlops-quiz doctor --prune' to delete it")
+    if integrity not in ("ok", "n/a"):
+        raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def backup(
+    target: Annotated[Path, typer.Argument(help="File to write the copy to.", dir_okay=False)],
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Write a consistent copy of the progress database, safe while a session is running.
+
+    To restore, use the copy with --db sqlite:///PATH, or copy it over progress.db while no
+    session is running.
+    """
+    settings = _settings(db, None, None)
+    if target.exists() and not force:
+        raise BadInputError(f"{target} exists; use --force to replace it")
+    with _open_store(settings) as store:
+        store.backup(target)
+    print(f"backed up {store.label} to {target}")
+
+
+@app.command()
 def path() -> None:
     """Print where progress and your own questions are kept."""
     from mlops_quiz import config

@@ -8,6 +8,7 @@ write, so several processes can share one file. Every answer is committed on its
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from collections.abc import Iterator
@@ -463,6 +464,78 @@ class Store:
                 )
                 for r in rows
             ]
+
+    # ------------------------------------------------------------ upkeep
+
+    def progress_ids(self) -> dict[tuple[str, str], tuple[int, int]]:
+        """Per (profile, question id) with any progress: (card rows, logged answers)."""
+        with self._guard("read"), self._read() as conn:
+            counts: dict[tuple[str, str], list[int]] = {}
+            for profile, qid in conn.execute(select(cards.c.profile, cards.c.question_id)):
+                counts.setdefault((profile, qid), [0, 0])[0] += 1
+            rows = conn.execute(
+                select(reviews.c.profile, reviews.c.question_id, func.count()).group_by(
+                    reviews.c.profile, reviews.c.question_id
+                )
+            )
+            for profile, qid, n in rows:
+                counts.setdefault((profile, qid), [0, 0])[1] += int(n)
+        return {key: (c, r) for key, (c, r) in counts.items()}
+
+    def prune(self, keys: list[tuple[str, str]]) -> int:
+        """Delete the card and the logged answers of each (profile, question id)."""
+        removed = 0
+        with self._guard("prune"), self._write() as conn:
+            for profile, qid in keys:
+                for table in (cards, reviews):
+                    result = conn.execute(
+                        delete(table).where(
+                            and_(table.c.profile == profile, table.c.question_id == qid)
+                        )
+                    )
+                    removed += result.rowcount
+        return removed
+
+    def integrity(self) -> str:
+        """SQLite's integrity check ("ok" when the file is sound); "n/a" elsewhere."""
+        if self.engine.dialect.name != "sqlite":
+            return "n/a"
+        with self._guard("check"):
+            rows = self.conn.exec_driver_sql("PRAGMA integrity_check").fetchall()
+            self.conn.rollback()
+        return "; ".join(str(r[0]) for r in rows)
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy through SQLite's online backup API, safe while others write."""
+        import sqlite3
+        import tempfile
+
+        if self.engine.dialect.name != "sqlite":
+            raise StoreError("backup works with SQLite databases; use your database's own tools")
+        folder = target.parent
+        if not folder.is_dir():
+            raise BadInputError(f"cannot write the backup: folder {folder} does not exist")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        os.close(fd)
+        try:
+            with self._guard("back up"):
+                raw = self.engine.raw_connection()
+                try:
+                    source = raw.driver_connection
+                    assert isinstance(source, sqlite3.Connection)
+                    copy = sqlite3.connect(tmp)
+                    try:
+                        source.backup(copy)
+                        copy.execute("PRAGMA journal_mode=DELETE")
+                    finally:
+                        copy.close()
+                finally:
+                    raw.close()
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
 
     def profiles(self) -> list[str]:
         with self._guard("read"), self._read() as conn:
