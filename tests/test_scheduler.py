@@ -115,3 +115,9 @@ def test_due_date_is_study_day_plus_interval():
 def test_mature_threshold():
     assert not scheduler.is_mature(CardState(interval=20))
     assert scheduler.is_mature(CardState(interval=21))
+
+
+def test_interval_is_capped_so_dates_stay_valid():
+    state = run([5] * 40)
+    assert state.interval == scheduler.MAX_INTERVAL
+    assert state.due == TODAY + timedelta(days=scheduler.MAX_INTERVAL)

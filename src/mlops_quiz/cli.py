@@ -28,6 +28,7 @@ app = typer.Typer(
     help="Master the MLOps course with spaced repetition (SM-2) in the terminal.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: drawing it with Rich would double --help's start-up
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -121,8 +122,9 @@ def _open_store(settings: Settings) -> Store:
 
 def _load_bank(settings: Settings) -> Bank:
     from mlops_quiz.bank import load_bank
+    from mlops_quiz.config import cache_dir
 
-    return load_bank(settings.bank_paths)
+    return load_bank(settings.bank_paths, cache_dir())
 
 
 def _check_topics(bank: Bank, topics: list[str] | None) -> list[str]:

@@ -37,6 +37,16 @@ def data_dir() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Where parsed banks are cached: inside MLOPS_QUIZ_HOME if set, else the platform's."""
+    home = os.environ.get(ENV_HOME)
+    if home:
+        return Path(home).expanduser() / "cache"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME, appauthor=False))
+
+
 def bundled_bank_path() -> Path:
     """The course bank shipped inside the package (or, in a source checkout, ``data/``)."""
     packaged = Path(__file__).parent / "data" / "questions.yaml"

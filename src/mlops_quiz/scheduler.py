@@ -24,6 +24,8 @@ EF_MIN = 130
 """The E-Factor never falls below 1.3."""
 FIRST_INTERVAL = 1
 SECOND_INTERVAL = 6
+MAX_INTERVAL = 36_500
+"""A hundred years: SM-2 sets no limit, but dates must stay within the calendar."""
 MATURE_DAYS = 21
 """A card whose interval is at least this many days counts as mature."""
 
@@ -89,6 +91,7 @@ def next_state(state: CardState, grade: int, today: date) -> CardState:
         interval = SECOND_INTERVAL
     else:
         interval = -(-state.interval * state.ef100 // 100)  # ceil, with the EF before update
+        interval = min(interval, MAX_INTERVAL)
     ef100 = max(EF_MIN, state.ef100 + ef_change(grade))
     return replace(
         state,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -118,6 +118,21 @@ def _state_columns(prefix: str, state: CardState) -> dict[str, Any]:
         f"{prefix}ef100": state.ef100,
         f"{prefix}due": state.due,
         f"{prefix}lapses": state.lapses,
+    }
+
+
+def _review_row(profile: str, review: ReviewRecord) -> dict[str, Any]:
+    return {
+        "profile": profile,
+        "question_id": review.question_id,
+        "reviewed_at": review.reviewed_at.isoformat(),
+        "day": review.day,
+        "grade": review.grade,
+        "answer": review.answer,
+        "duration_ms": review.duration_ms,
+        "kind": review.kind,
+        **_state_columns("before_", review.before),
+        **_state_columns("after_", review.after),
     }
 
 
@@ -335,20 +350,7 @@ class Store:
     def record(self, profile: str, review: ReviewRecord) -> int:
         """Log one answer and, for a scheduling review, move the card; one transaction."""
         with self._guard("save an answer to"), self._write() as conn:
-            result = conn.execute(
-                insert(reviews).values(
-                    profile=profile,
-                    question_id=review.question_id,
-                    reviewed_at=review.reviewed_at.isoformat(),
-                    day=review.day,
-                    grade=review.grade,
-                    answer=review.answer,
-                    duration_ms=review.duration_ms,
-                    kind=review.kind,
-                    **_state_columns("before_", review.before),
-                    **_state_columns("after_", review.after),
-                )
-            )
+            result = conn.execute(insert(reviews).values(**_review_row(profile, review)))
             if review.kind == KIND_REVIEW:
                 self._put_card(
                     conn,
@@ -380,6 +382,51 @@ class Store:
                     profile=profile, question_id=question_id, introduced_on=day, **values
                 )
             )
+
+    def add_history(
+        self, profile: str, records: Iterable[ReviewRecord], batch: int = 20_000
+    ) -> int:
+        """Bulk-load an answer log in one transaction (imports, benchmarks).
+
+        Records must be in time order; each card ends in the state after its last scheduling
+        review. Returns the number of answers loaded.
+        """
+        final: dict[str, ReviewRecord] = {}
+        introduced: dict[str, date] = {}
+        count = 0
+        with self._guard("import into"), self._write() as conn:
+            rows: list[dict[str, Any]] = []
+            for record in records:
+                rows.append(_review_row(profile, record))
+                if record.kind == KIND_REVIEW:
+                    final[record.question_id] = record
+                    introduced.setdefault(record.question_id, record.day)
+                if len(rows) >= batch:
+                    conn.execute(insert(reviews), rows)
+                    count += len(rows)
+                    rows = []
+            if rows:
+                conn.execute(insert(reviews), rows)
+                count += len(rows)
+            for qid in final:
+                conn.execute(
+                    delete(cards).where(
+                        and_(cards.c.profile == profile, cards.c.question_id == qid)
+                    )
+                )
+            card_rows = [
+                {
+                    "profile": profile,
+                    "question_id": qid,
+                    "introduced_on": introduced[qid],
+                    "last_reviewed_at": record.reviewed_at.isoformat(),
+                    **_state_columns("", record.after),
+                }
+                for qid, record in final.items()
+            ]
+            if card_rows:
+                conn.execute(insert(cards), card_rows)
+        return count
 
     def undo(self, profile: str, review_id: int) -> None:
         """Take back one answer: delete it from the log and restore the card as it was."""

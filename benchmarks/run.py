@@ -1,0 +1,200 @@
+"""Time mlops-quiz commands as a user runs them: whole processes, median wall time, peak RSS.
+
+    python benchmarks/run.py [--data DIR] [--runs 7] [--questions N] [--reviews M] [--smoke]
+
+Generates (or reuses) data sets with generate.py, then for each command runs one warm-up and
+``--runs`` timed runs, and prints the median wall time, the peak resident memory, and the ratio
+to the import floors measured in the same run: ``python -c "import typer"`` for --help and
+--version, ``python -c "import typer, rich, yaml, sqlalchemy"`` for the rest. Then the scaling
+tables (answers M and questions N varied), and an in-process micro-benchmark of recording one
+answer. ``--smoke`` runs a tiny version (N=200, M=2,000, one run) to check the harness works.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+PYTHON = sys.executable
+SCRIPT = str(Path(PYTHON).parent / "mlops-quiz")
+FLOOR_TYPER = [PYTHON, "-c", "import typer"]
+FLOOR_ALL = [PYTHON, "-c", "import typer, rich, yaml, sqlalchemy"]
+
+
+@dataclass
+class Timing:
+    name: str
+    median: float
+    rss_mb: float
+    floor: float
+
+    @property
+    def ratio(self) -> float:
+        return self.median / self.floor if self.floor else 0.0
+
+
+def measure(cmd: list[str], env: dict[str, str], stdin: bytes, runs: int) -> tuple[float, float]:
+    """Median wall seconds and peak RSS (MB) over ``runs`` runs after one warm-up."""
+    times: list[float] = []
+    peak = 0
+    for n in range(runs + 1):
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        assert proc.stdin is not None
+        proc.stdin.write(stdin)
+        proc.stdin.close()
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.strip()}")
+        if n:  # the first run warms caches (the bank cache, the OS page cache)
+            times.append(elapsed)
+            peak = max(peak, usage.ru_maxrss)
+    return statistics.median(times), peak / 1024
+
+
+def data_set(root: Path, questions: int, reviews: int, days: int) -> Path:
+    home = root / f"n{questions}-m{reviews}"
+    if not (home / "progress.db").exists() or not (home / "bank.yaml").exists():
+        print(f"generating {questions} questions, {reviews} answers ...", file=sys.stderr)
+        generate.generate(home, questions, reviews, days, seed=1)
+    return home
+
+
+def env_for(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        MLOPS_QUIZ_HOME=str(home),
+        MLOPS_QUIZ_BANK=str(home / "bank.yaml"),
+        NO_COLOR="1",
+        COLUMNS="100",
+    )
+    env.pop("MLOPS_QUIZ_DB", None)
+    return env
+
+
+def commands(home: Path) -> list[tuple[str, list[str], bytes, bool]]:
+    """(name, argv, stdin, measured against the typer-only floor)."""
+    return [
+        ("--help", [SCRIPT, "--help"], b"", True),
+        ("--version", [SCRIPT, "--version"], b"", True),
+        ("stats", [SCRIPT, "stats"], b"", False),
+        ("stats --json", [SCRIPT, "stats", "--json"], b"", False),
+        ("list --due --json", [SCRIPT, "list", "--due", "--json"], b"", False),
+        # One scripted review: it is logged as cram practice so repeated runs leave the
+        # schedule, and so the next run's work, unchanged.
+        ("study (1 review)", [SCRIPT, "study", "--limit", "1", "--cram"], b"x\n4\n", False),
+    ]
+
+
+def table(rows: list[Timing]) -> str:
+    out = [
+        "| command | median (s) | ratio to floor | peak RSS (MB) |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for t in rows:
+        out.append(f"| `{t.name}` | {t.median:.3f} | {t.ratio:.2f}x | {t.rss_mb:.0f} |")
+    return "\n".join(out)
+
+
+def record_one_answer(home: Path, runs: int) -> float:
+    """Median milliseconds to record one answer, commit included, on a data set's database."""
+    from mlops_quiz.scheduler import CardState, next_state
+    from mlops_quiz.store import KIND_REVIEW, ReviewRecord, Store
+
+    store = Store.open(f"sqlite:///{home / 'progress.db'}")
+    try:
+        samples = []
+        now = datetime.now(timezone.utc)
+        for n in range(runs + 5):
+            before = CardState()
+            after = next_state(before, 4, now.date())
+            record = ReviewRecord(
+                f"bench-{n}", now, now.date(), 4, "typed", 1000, KIND_REVIEW, before, after
+            )
+            started = time.perf_counter()
+            review_id = store.record("bench", record)
+            samples.append(time.perf_counter() - started)
+            store.undo("bench", review_id)
+        return statistics.median(samples[5:]) * 1000
+    finally:
+        store.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, help="folder for the data sets (kept for reuse)")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--questions", type=int, default=10_000)
+    parser.add_argument("--reviews", type=int, default=1_000_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run")
+    parser.add_argument("--no-scaling", action="store_true", help="skip the scaling tables")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.runs, args.questions, args.reviews, args.days = 1, 200, 2_000, 30
+    root = args.data or Path(tempfile.mkdtemp(prefix="mlops-quiz-bench-"))
+    root.mkdir(parents=True, exist_ok=True)
+
+    home = data_set(root, args.questions, args.reviews, args.days)
+    env = env_for(home)
+    floor_typer, _ = measure(FLOOR_TYPER, env, b"", args.runs)
+    floor_all, floor_rss = measure(FLOOR_ALL, env, b"", args.runs)
+    print(f"## {args.questions} questions, {args.reviews} answers over {args.days} days")
+    print(
+        f"\nfloors: `import typer` {floor_typer:.3f} s; `import typer, rich, yaml, sqlalchemy` "
+        f"{floor_all:.3f} s ({floor_rss:.0f} MB)\n"
+    )
+    rows = []
+    for name, cmd, stdin, light in commands(home):
+        median, rss = measure(cmd, env, stdin, args.runs)
+        rows.append(Timing(name, median, rss, floor_typer if light else floor_all))
+    print(table(rows))
+    print(
+        f"\nrecording one answer (in process, commit included): "
+        f"{record_one_answer(home, max(args.runs, 50)):.2f} ms median"
+    )
+
+    if not args.no_scaling:
+        sizes_m = [args.reviews // 100, args.reviews // 10, args.reviews]
+        sizes_n = [args.questions // 100, args.questions // 10, args.questions]
+        scaled = [("answers", args.questions, m) for m in sizes_m]
+        scaled += [("questions", n, args.reviews // 10) for n in sizes_n]
+        print("\n## scaling (median seconds)\n")
+        names = [name for name, *_ in commands(home)][2:]
+        print("| varied | N questions | M answers | " + " | ".join(f"`{n}`" for n in names) + " |")
+        print("| --- | ---: | ---: | " + " | ".join("---:" for _ in names) + " |")
+        for varied, n, m in scaled:
+            scaled_home = data_set(root, max(n, 1), m, args.days)
+            scaled_env = env_for(scaled_home)
+            cells = [
+                f"{measure(cmd, scaled_env, stdin, args.runs)[0]:.3f}"
+                for _, cmd, stdin, _ in commands(scaled_home)[2:]
+            ]
+            print(f"| {varied} | {n} | {m} | " + " | ".join(cells) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
