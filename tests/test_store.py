@@ -58,9 +58,19 @@ def test_upgrade_from_the_first_version_keeps_data(tmp_path: Path):
             "INSERT INTO cards (profile, question_id, repetitions, interval, ef100, due, lapses) "
             "VALUES ('default', 'q1', 2, 6, 260, '2026-12-01', 0)"
         )
+        for grade, kind in ((5, "review"), (2, "repeat"), (1, "review"), (4, "review")):
+            conn.exec_driver_sql(
+                "INSERT INTO reviews (profile, question_id, reviewed_at, day, grade, answer, "
+                "duration_ms, kind, before_repetitions, before_interval, before_ef100, "
+                "before_lapses, after_repetitions, after_interval, after_ef100, after_lapses) "
+                f"VALUES ('default', 'q1', 'x', '2026-11-20', {grade}, '', 0, '{kind}', "
+                "0, 0, 250, 0, 0, 0, 250, 0)"
+            )
     engine.dispose()
     with Store.open(url(path)) as upgraded:
         assert upgraded.cards("default")["q1"] == CardState(2, 6, 260, date(2026, 12, 1), 0)
+        # m003 counted the scheduling reviews already in the log (repeats do not count).
+        assert upgraded.scheduling_results("default") == {"q1": (3, 2)}
     with sqlite3.connect(path) as conn:
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert "ix_cards_profile_due" in indexes
@@ -132,7 +142,7 @@ def test_profiles_are_separate(tmp_path: Path):
         assert store.profiles() == ["ann", "bob"]
 
 
-def test_due_ids_most_overdue_first(tmp_path: Path):
+def test_due_cards_most_overdue_first(tmp_path: Path):
     with Store.open(url(tmp_path / "p.db")) as store:
         for qid, due in (
             ("late", date(2026, 11, 1)),
@@ -143,4 +153,6 @@ def test_due_ids_most_overdue_first(tmp_path: Path):
             record = review(qid, 5, before)
             record = ReviewRecord(**{**record.__dict__, "after": CardState(1, 1, 260, due)})
             store.record("default", record)
-        assert store.due_ids("default", DAY) == ["late", "later"]
+        assert list(store.due_cards("default", DAY)) == ["late", "later"]
+        assert store.studied_ids("default") == {"late", "later", "future"}
+        assert store.next_due("default", DAY, {"future", "late"}) == date(2026, 12, 30)

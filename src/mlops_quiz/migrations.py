@@ -92,7 +92,21 @@ def m002_indexes(conn: Connection) -> None:
     ).create(conn)
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_indexes]
+def m003_card_counters(conn: Connection) -> None:
+    """Per card, how many scheduling reviews and how many passed (graded 3 or more), so that
+    retention is read from the cards instead of counted over the whole log."""
+    conn.exec_driver_sql("ALTER TABLE cards ADD COLUMN reviews INTEGER NOT NULL DEFAULT 0")
+    conn.exec_driver_sql("ALTER TABLE cards ADD COLUMN passes INTEGER NOT NULL DEFAULT 0")
+    conn.exec_driver_sql(
+        "UPDATE cards SET "
+        "reviews = (SELECT count(*) FROM reviews r WHERE r.profile = cards.profile "
+        "AND r.question_id = cards.question_id AND r.kind = 'review'), "
+        "passes = (SELECT count(*) FROM reviews r WHERE r.profile = cards.profile "
+        "AND r.question_id = cards.question_id AND r.kind = 'review' AND r.grade >= 3)"
+    )
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_indexes, m003_card_counters]
 
 
 def _table(meta: MetaData) -> Table:

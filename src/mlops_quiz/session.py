@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from mlops_quiz import scheduler
 from mlops_quiz.bank import Question
@@ -79,18 +79,23 @@ class StudySession:
             raise BadInputError("--new and --limit must be 0 or more")
         started = clock()
         today = scheduler.study_day(started, day_start_hour)
-        states = store.cards(profile)
         order = {q.id: n for n, q in enumerate(questions)}
-        studied = [q for q in questions if q.id in states]
-        new = [q for q in questions if q.id not in states]
         if cram:
+            states = store.cards(profile)
+            studied = [q for q in questions if q.id in states]
             studied.sort(key=lambda q: (states[q.id].due or today, order[q.id]))
+            new = [q for q in questions if q.id not in states]
             items = [Item(q, KIND_CRAM) for q in studied + new]
         else:
-            due = [q for q in studied if (states[q.id].due or today) <= today]
-            due.sort(key=lambda q: (states[q.id].due or today, order[q.id]))
+            # Only what the queue needs: the due cards and which questions are not new.
+            states = store.due_cards(profile, today)
+            by_id = {q.id: q for q in questions}
+            due = [by_id[qid] for qid in states if qid in by_id]
+            due.sort(key=lambda q: (states[q.id].due or today, order[q.id]))  # most overdue first
+            studied_ids = store.studied_ids(profile)
             allowance = max(0, new_per_day - store.introduced_on(profile, today))
-            items = [Item(q, KIND_REVIEW) for q in due + new[:allowance]]
+            new = [q for q in questions if q.id not in studied_ids][:allowance]
+            items = [Item(q, KIND_REVIEW) for q in due + new]
         return cls(
             store=store,
             profile=profile,
@@ -168,13 +173,12 @@ class StudySession:
         return last.item
 
     def summary(self) -> Summary:
-        ids = {q.id for q in self.scope}
-        dues = [s.due for qid, s in self._states.items() if qid in ids and s.due is not None]
         start = self.started or self.clock()
+        ids = {q.id for q in self.scope}
         return Summary(
             answered=len(self.history),
             grades=Counter(a.grade for a in self.history),
             seconds=(self.clock() - start).total_seconds(),
-            next_due=min(dues) if dues else None,
+            next_due=self.store.next_due(self.profile, self.today - timedelta(days=1), ids),
             scheduled=sum(1 for a in self.history if a.item.kind == KIND_REVIEW),
         )

@@ -6,6 +6,7 @@ database but left out here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -89,12 +90,19 @@ class Stats:
         }
 
 
-def streak(days: list[date], today: date) -> int:
-    """Consecutive study days ending today (or yesterday, if today has no answer yet)."""
-    have = set(days)
-    day = today if today in have else today - timedelta(days=1)
+def streak(studied_on: Callable[[date], bool], recent: dict[date, int], today: date) -> int:
+    """Consecutive study days ending today (or yesterday, if today has no answer yet).
+
+    ``recent`` holds the answers per day already counted; older days are asked one by one,
+    which costs one indexed look-up per day of the streak instead of a scan of the log.
+    """
+
+    def any_on(day: date) -> bool:
+        return recent[day] > 0 if day in recent else studied_on(day)
+
+    day = today if any_on(today) else today - timedelta(days=1)
     count = 0
-    while day in have:
+    while any_on(day):
         count += 1
         day -= timedelta(days=1)
     return count
@@ -143,6 +151,13 @@ def compute(store: Store, bank: Bank, profile: str, today: date) -> Stats:
         passed=sum(t.passed for t in by_topic.values()),
         by_topic=list(by_topic.values()),
         mean_ef=(sum(s.ef100 for s in studied.values()) / len(studied) / 100) if studied else None,
-        streak=streak(store.review_days(profile, today), today),
+        streak=streak(
+            lambda day: store.studied_on(profile, day),
+            {
+                since + timedelta(days=n): per_day.get(since + timedelta(days=n), 0)
+                for n in range(HISTORY_DAYS)
+            },
+            today,
+        ),
         most_lapsed=lapsed[:MOST_LAPSED],
     )

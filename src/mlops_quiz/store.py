@@ -35,6 +35,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy.engine import make_url
@@ -42,10 +43,11 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 
 from mlops_quiz import migrations
 from mlops_quiz.errors import BadInputError, QuizError, StoreError
-from mlops_quiz.scheduler import CardState
+from mlops_quiz.scheduler import PASSING_GRADE, CardState
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 30
+NEXT_DUE_PEEK = 50
 
 KIND_REVIEW = "review"
 """A scheduling review: it moves the card's schedule."""
@@ -67,6 +69,8 @@ cards = Table(
     Column("lapses", Integer, nullable=False),
     Column("introduced_on", Date),
     Column("last_reviewed_at", String(40)),
+    Column("reviews", Integer, nullable=False, server_default="0"),
+    Column("passes", Integer, nullable=False, server_default="0"),
 )
 reviews = Table(
     "reviews",
@@ -119,6 +123,12 @@ def _state_columns(prefix: str, state: CardState) -> dict[str, Any]:
         f"{prefix}due": state.due,
         f"{prefix}lapses": state.lapses,
     }
+
+
+def _as_date(value: str | date | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
 
 
 def _review_row(profile: str, review: ReviewRecord) -> dict[str, Any]:
@@ -309,30 +319,64 @@ class Store:
 
     # ------------------------------------------------------------ cards
 
+    def _states(self, *where: Any) -> dict[str, CardState]:
+        """Card states by question id, oldest due first. Dates are read as text and parsed
+        with ``date.fromisoformat``: SQLAlchemy's own SQLite date parsing is several times
+        slower, which shows on a profile with thousands of cards."""
+        query = (
+            select(
+                cards.c.question_id,
+                cards.c.repetitions,
+                cards.c.interval,
+                cards.c.ef100,
+                type_coerce(cards.c.due, String),
+                cards.c.lapses,
+            )
+            .where(*where)
+            .order_by(cards.c.due, cards.c.question_id)
+        )
+        with self._guard("read"), self._read() as conn:
+            rows = conn.execute(query).all()
+        return {
+            qid: CardState(reps, interval, ef100, _as_date(due), lapses)
+            for qid, reps, interval, ef100, due, lapses in rows
+        }
+
     def cards(self, profile: str) -> dict[str, CardState]:
         """Every card of a profile that has been studied, by question id."""
-        with self._guard("read"), self._read() as conn:
-            rows = conn.execute(select(cards).where(cards.c.profile == profile))
-            return {row.question_id: _state_from(row) for row in rows}
+        return self._states(cards.c.profile == profile)
 
     def card(self, profile: str, question_id: str) -> CardState:
-        with self._guard("read"), self._read() as conn:
-            row = conn.execute(
-                select(cards).where(
-                    and_(cards.c.profile == profile, cards.c.question_id == question_id)
-                )
-            ).first()
-        return _state_from(row) if row is not None else CardState()
+        found = self._states(cards.c.profile == profile, cards.c.question_id == question_id)
+        return found.get(question_id, CardState())
 
-    def due_ids(self, profile: str, today: date) -> list[str]:
-        """Ids of cards due on or before ``today``, most overdue first."""
+    def due_cards(self, profile: str, today: date) -> dict[str, CardState]:
+        """Cards due on or before ``today``, most overdue first."""
+        return self._states(cards.c.profile == profile, cards.c.due <= today)
+
+    def studied_ids(self, profile: str) -> set[str]:
+        """Ids of every question the profile has studied."""
         with self._guard("read"), self._read() as conn:
-            rows = conn.execute(
-                select(cards.c.question_id)
-                .where(and_(cards.c.profile == profile, cards.c.due <= today))
-                .order_by(cards.c.due, cards.c.question_id)
-            )
-            return list(rows.scalars())
+            rows = conn.execute(select(cards.c.question_id).where(cards.c.profile == profile))
+            return set(rows.scalars())
+
+    def next_due(self, profile: str, after: date, ids: set[str]) -> date | None:
+        """The earliest due date after ``after`` among the given questions."""
+        query = (
+            select(cards.c.question_id, type_coerce(cards.c.due, String))
+            .where(cards.c.profile == profile, cards.c.due > after)
+            .order_by(cards.c.due)
+        )
+        with self._guard("read"), self._read() as conn:
+            # Nearly always the first rows are in the bank: look at a few before all of them.
+            for limit in (NEXT_DUE_PEEK, None):
+                rows = conn.execute(query.limit(limit)).all()
+                for qid, due in rows:
+                    if qid in ids:
+                        return _as_date(due)
+                if limit is not None and len(rows) < limit:
+                    break
+        return None
 
     def introduced_on(self, profile: str, day: date) -> int:
         """How many new cards were started on a study day (for the daily new limit)."""
@@ -352,34 +396,29 @@ class Store:
         with self._guard("save an answer to"), self._write() as conn:
             result = conn.execute(insert(reviews).values(**_review_row(profile, review)))
             if review.kind == KIND_REVIEW:
-                self._put_card(
-                    conn,
-                    profile,
-                    review.question_id,
-                    review.after,
-                    review.day,
-                    review.reviewed_at.isoformat(),
-                )
+                self._put_card(conn, profile, review)
             key = result.inserted_primary_key
             return int(key[0]) if key else 0
 
-    def _put_card(
-        self,
-        conn: Connection,
-        profile: str,
-        question_id: str,
-        state: CardState,
-        day: date,
-        reviewed_at: str | None,
-    ) -> None:
-        where = and_(cards.c.profile == profile, cards.c.question_id == question_id)
-        values = _state_columns("", state)
-        values["last_reviewed_at"] = reviewed_at
-        updated = conn.execute(update(cards).where(where).values(**values))
+    def _put_card(self, conn: Connection, profile: str, review: ReviewRecord) -> None:
+        where = and_(cards.c.profile == profile, cards.c.question_id == review.question_id)
+        values: dict[str, Any] = _state_columns("", review.after)
+        values["last_reviewed_at"] = review.reviewed_at.isoformat()
+        passed = int(review.grade >= PASSING_GRADE)
+        updated = conn.execute(
+            update(cards)
+            .where(where)
+            .values(reviews=cards.c.reviews + 1, passes=cards.c.passes + passed, **values)
+        )
         if updated.rowcount == 0:
             conn.execute(
                 insert(cards).values(
-                    profile=profile, question_id=question_id, introduced_on=day, **values
+                    profile=profile,
+                    question_id=review.question_id,
+                    introduced_on=review.day,
+                    reviews=1,
+                    passes=passed,
+                    **values,
                 )
             )
 
@@ -393,6 +432,7 @@ class Store:
         """
         final: dict[str, ReviewRecord] = {}
         introduced: dict[str, date] = {}
+        counts: dict[str, list[int]] = {}
         count = 0
         with self._guard("import into"), self._write() as conn:
             rows: list[dict[str, Any]] = []
@@ -401,6 +441,9 @@ class Store:
                 if record.kind == KIND_REVIEW:
                     final[record.question_id] = record
                     introduced.setdefault(record.question_id, record.day)
+                    tally = counts.setdefault(record.question_id, [0, 0])
+                    tally[0] += 1
+                    tally[1] += record.grade >= PASSING_GRADE
                 if len(rows) >= batch:
                     conn.execute(insert(reviews), rows)
                     count += len(rows)
@@ -420,6 +463,8 @@ class Store:
                     "question_id": qid,
                     "introduced_on": introduced[qid],
                     "last_reviewed_at": record.reviewed_at.isoformat(),
+                    "reviews": counts[qid][0],
+                    "passes": counts[qid][1],
                     **_state_columns("", record.after),
                 }
                 for qid, record in final.items()
@@ -456,7 +501,12 @@ class Store:
             conn.execute(
                 update(cards)
                 .where(where)
-                .values(last_reviewed_at=previous, **_state_columns("", before))
+                .values(
+                    last_reviewed_at=previous,
+                    reviews=cards.c.reviews - 1,
+                    passes=cards.c.passes - int(row.grade >= PASSING_GRADE),
+                    **_state_columns("", before),
+                )
             )
 
     # ------------------------------------------------------------ history
@@ -470,27 +520,25 @@ class Store:
             )
             return {day: int(n) for day, n in rows}
 
-    def review_days(self, profile: str, until: date) -> list[date]:
-        """The distinct study days with any answer, newest first."""
+    def studied_on(self, profile: str, day: date) -> bool:
+        """Whether the profile answered anything on a study day."""
         with self._guard("read"), self._read() as conn:
-            rows = conn.execute(
-                select(reviews.c.day)
-                .where(and_(reviews.c.profile == profile, reviews.c.day <= until))
-                .group_by(reviews.c.day)
-                .order_by(reviews.c.day.desc())
-            )
-            return list(rows.scalars())
+            found = conn.execute(
+                select(reviews.c.id)
+                .where(and_(reviews.c.profile == profile, reviews.c.day == day))
+                .limit(1)
+            ).first()
+        return found is not None
 
     def scheduling_results(self, profile: str) -> dict[str, tuple[int, int]]:
         """Per question: (scheduling reviews, of which graded 3 or more)."""
-        passed = func.sum(func.cast(reviews.c.grade >= 3, Integer))
         with self._guard("read"), self._read() as conn:
             rows = conn.execute(
-                select(reviews.c.question_id, func.count(), passed)
-                .where(and_(reviews.c.profile == profile, reviews.c.kind == KIND_REVIEW))
-                .group_by(reviews.c.question_id)
+                select(cards.c.question_id, cards.c.reviews, cards.c.passes).where(
+                    and_(cards.c.profile == profile, cards.c.reviews > 0)
+                )
             )
-            return {qid: (int(n), int(ok or 0)) for qid, n, ok in rows}
+            return {qid: (int(n), int(ok)) for qid, n, ok in rows}
 
     def session_reviews(self, profile: str, ids: list[int]) -> list[ReviewRecord]:
         if not ids:

@@ -1,0 +1,57 @@
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from mlops_quiz.bank import load_bank
+from mlops_quiz.scheduler import CardState, next_state
+from mlops_quiz.stats import compute, streak
+from mlops_quiz.store import KIND_REPEAT, KIND_REVIEW, ReviewRecord, Store
+
+TODAY = date(2026, 11, 26)
+
+
+def test_streak_counts_back_from_today_or_yesterday():
+    days = {TODAY - timedelta(days=n) for n in range(45)}  # beyond the 30-day window
+    asked: list[date] = []
+
+    def studied_on(day: date) -> bool:
+        asked.append(day)
+        return day in days
+
+    recent = {TODAY - timedelta(days=n): 1 for n in range(30)}
+    assert streak(studied_on, recent, TODAY) == 45
+    assert min(asked) == TODAY - timedelta(days=45)
+    assert all(day < TODAY - timedelta(days=29) for day in asked)
+    recent[TODAY] = 0
+    assert streak(lambda d: False, recent, TODAY) == 29  # today not yet studied
+    recent[TODAY - timedelta(days=1)] = 0
+    assert streak(lambda d: False, recent, TODAY) == 0
+
+
+def test_compute_over_a_real_store(tmp_path: Path, small_bank: Path):
+    bank = load_bank([small_bank])
+    with Store.open(f"sqlite:///{tmp_path / 'p.db'}") as store:
+        moment = datetime(2026, 11, 26, 9, tzinfo=timezone.utc)
+        state = CardState()
+        for grade, kind in ((5, KIND_REVIEW), (2, KIND_REVIEW), (5, KIND_REPEAT)):
+            after = next_state(state, grade, TODAY) if kind == KIND_REVIEW else state
+            store.record(
+                "default",
+                ReviewRecord("open-one", moment, TODAY, grade, "", 1, kind, state, after),
+            )
+            state = after
+        big = CardState(5, 30, 250, TODAY + timedelta(days=3), 2)
+        store.record(
+            "default",
+            ReviewRecord("cloze-one", moment, TODAY, 4, "", 1, KIND_REVIEW, CardState(), big),
+        )
+        result = compute(store, bank, "default", TODAY)
+    assert (result.total, result.new, result.learning, result.mature) == (4, 2, 1, 1)
+    assert (result.reviews, result.passed) == (3, 2)
+    by_topic = {t.topic: (t.reviews, t.passed) for t in result.by_topic}
+    assert by_topic == {"basics": (2, 1), "more": (1, 1)}
+    assert result.forecast[1] == (TODAY + timedelta(days=1), 1)
+    assert result.forecast[3] == (TODAY + timedelta(days=3), 1)
+    assert result.reviews_per_day[-1] == (TODAY, 4)
+    assert result.most_lapsed == [("cloze-one", 2), ("open-one", 1)]
+    assert result.streak == 1
+    assert result.to_json()["retention"]["share"] == 2 / 3
