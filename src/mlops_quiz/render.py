@@ -87,7 +87,7 @@ def answer_hint(q: Question) -> str:
         return "Your choice (letters, e.g. a or a,c)" if many else "Your choice (a letter)"
     if q.type == "cloze":
         if len(q.gaps) > 1:
-            return f"Fill the {len(q.gaps)} gaps, separated by ;"
+            return f"Fill the {len(q.gaps)} gaps (separate them with ;)"
         return "Fill the gap"
     return "Your answer (Enter to reveal)"
 
@@ -189,7 +189,9 @@ def summary(result: Summary, today: date) -> Panel:
     elif result.next_due <= today:
         nxt = "more items are due today"
     else:
-        nxt = result.next_due.isoformat()
+        days = (result.next_due - today).days
+        when = "tomorrow" if days == 1 else f"in {days} days"
+        nxt = f"{when} ({result.next_due.isoformat()})"
     table.add_row("Next due", nxt)
     return Panel(table, title="Session over", title_align="left", border_style="cyan", expand=False)
 

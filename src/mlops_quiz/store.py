@@ -540,26 +540,6 @@ class Store:
             )
             return {qid: (int(n), int(ok)) for qid, n, ok in rows}
 
-    def session_reviews(self, profile: str, ids: list[int]) -> list[ReviewRecord]:
-        if not ids:
-            return []
-        with self._guard("read"), self._read() as conn:
-            rows = conn.execute(select(reviews).where(reviews.c.id.in_(ids)).order_by(reviews.c.id))
-            return [
-                ReviewRecord(
-                    question_id=r.question_id,
-                    reviewed_at=datetime.fromisoformat(r.reviewed_at),
-                    day=r.day,
-                    grade=r.grade,
-                    answer=r.answer,
-                    duration_ms=r.duration_ms,
-                    kind=r.kind,
-                    before=_state_from(r, "before_"),
-                    after=_state_from(r, "after_"),
-                )
-                for r in rows
-            ]
-
     # ------------------------------------------------------------ upkeep
 
     def progress_ids(self) -> dict[tuple[str, str], tuple[int, int]]:

@@ -1,0 +1,42 @@
+"""The README stays true: its quick start matches CI, its topic table matches the bank."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from mlops_quiz.bank import load_bank
+from mlops_quiz.config import bundled_bank_path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_quick_start_is_two_commands_and_ci_runs_the_second():
+    block = re.search(r"```sh\n(.*?)```", README, re.DOTALL)
+    assert block is not None
+    lines = block.group(1).strip().splitlines()
+    assert len(lines) == 2
+    assert "pip install ." in lines[0] and lines[0].endswith("mlops-quiz study")
+    assert "pip install -e '.[test]'" in lines[1] and lines[1].endswith("pytest")
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "python3 -m venv .venv" in ci
+    assert "pip install --quiet -e '.[test]'" in ci
+    assert re.search(r"^\.venv/bin/pytest$", ci, re.MULTILINE)
+
+
+def test_topic_table_matches_the_bundled_bank():
+    bank = load_bank([bundled_bank_path()])
+    rows = re.findall(
+        r"^\| `([a-z-]+)` \| [^|]+ \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|$", README, re.MULTILINE
+    )
+    assert {r[0] for r in rows} == set(bank.topics)
+    for topic, n_open, n_mcq, n_cloze, total in rows:
+        counts = Counter(q.type for q in bank.questions if q.topic == topic)
+        assert (counts["open"], counts["mcq"], counts["cloze"]) == (
+            int(n_open),
+            int(n_mcq),
+            int(n_cloze),
+        ), topic
+        assert sum(counts.values()) == int(total)
