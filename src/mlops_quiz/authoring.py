@@ -22,6 +22,7 @@ import yaml
 
 from mlops_quiz.bank import Bank, combine, compose, parse_text, read_text
 from mlops_quiz.errors import BankError
+from mlops_quiz.files import is_read_only
 
 BOM = "\ufeff"
 NEW_FILE_HEADER = (
@@ -202,6 +203,9 @@ def add_question(target: Path, others: list[Path], item: dict[str, Any]) -> str:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise BankError([f"{name}: cannot create folder {folder}: {exc.strerror}"]) from None
+    for place, what in ((folder, "its folder is"), (target, "the file is")):
+        if is_read_only(place):
+            raise BankError([f"{name}: cannot add a question: {what} read-only"])
     with locked(folder):
         exists = target.exists()
         text = read_text(target) if exists else ""

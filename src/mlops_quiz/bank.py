@@ -44,6 +44,8 @@ QUESTION_FIELDS = {
     "correct",
 }
 TYPE_FIELDS = {"open": set(), "mcq": {"choices", "correct"}, "cloze": set()}
+MAP_TAG = "tag:yaml.org,2002:map"
+SEQ_TAG = "tag:yaml.org,2002:seq"
 STANDARD_SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -222,12 +224,21 @@ class _FileReader:
         self.seen: set[int] = set()
 
     def visit(self, node: Node) -> bool:
-        """Refuse nodes reached twice: that only happens through anchors and aliases."""
+        """Refuse nodes reached twice (that only happens through anchors and aliases) and
+        collections with a tag of their own (``!!python/object`` and the like)."""
+        from yaml import MappingNode, SequenceNode
+
         key = id(node)
         if key in self.seen:
             self.problems.add(node, "YAML anchors and aliases are not supported in a bank")
             return False
         self.seen.add(key)
+        mismatched = (isinstance(node, MappingNode) and node.tag != MAP_TAG) or (
+            isinstance(node, SequenceNode) and node.tag != SEQ_TAG
+        )
+        if mismatched:
+            self.problems.add(node, f"unsupported YAML tag {node.tag!r}")
+            return False
         return True
 
     def kind(self, node: Node) -> str:
@@ -276,6 +287,9 @@ class _FileReader:
                 self.problems.add(key_node, f"{what}: field names must be text")
                 continue
             key = str(key_node.value)
+            if key_node.tag not in STANDARD_SCALAR_TAGS:
+                self.problems.add(key_node, f"{what}: unsupported YAML tag {key_node.tag!r}")
+                continue
             if key in fields:
                 self.problems.add(key_node, f"{what}: field {key!r} is given twice")
                 continue
@@ -323,6 +337,8 @@ class _FileReader:
 
         if root is None:
             self.problems.add(None, "the file is empty: expected 'topics:' and/or 'questions:'")
+            return [], []
+        if not self.visit(root):
             return [], []
         if not isinstance(root, MappingNode):
             self.problems.add(
@@ -454,7 +470,7 @@ class _FileReader:
         for letter, item in letters:
             index = LETTERS.find(letter.lower()) if len(letter) == 1 else -1
             if index < 0 or index >= len(choices):
-                last = LETTERS[max(len(choices) - 1, 0)]
+                last = LETTERS[min(max(len(choices), 1), MAX_CHOICES) - 1]
                 self.problems.add(
                     item, f"{label}: correct choice {letter!r} must be a letter from a to {last}"
                 )

@@ -57,7 +57,6 @@ BankOption = Annotated[
         help="Bank file to use instead of the bundled and user banks; repeatable "
         "[env: MLOPS_QUIZ_BANK].",
         show_default=False,
-        dir_okay=False,
     ),
 ]
 TopicOption = Annotated[
@@ -269,7 +268,6 @@ def validate(
         typer.Argument(
             help="Bank files to check together (default: the banks in use).",
             show_default=False,
-            dir_okay=False,
         ),
     ] = None,
 ) -> None:
@@ -442,7 +440,7 @@ def doctor(
 @app.command()
 @reports_errors
 def backup(
-    target: Annotated[Path, typer.Argument(help="File to write the copy to.", dir_okay=False)],
+    target: Annotated[Path, typer.Argument(help="File to write the copy to.")],
     force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -452,6 +450,8 @@ def backup(
     session is running.
     """
     settings = _settings(db, None, None)
+    if target.is_dir():
+        raise BadInputError(f"{target} is a folder; give the path of the file to write")
     if target.exists() and not force:
         raise BadInputError(f"{target} exists; use --force to replace it")
     with _open_store(settings) as store:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,6 +42,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 
 from mlops_quiz import migrations
 from mlops_quiz.errors import BadInputError, QuizError, StoreError
+from mlops_quiz.files import is_read_only
 from mlops_quiz.scheduler import PASSING_GRADE, CardState
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -157,15 +157,6 @@ def _state_from(row: Any, prefix: str = "") -> CardState:
     )
 
 
-def _is_read_only(path: Path) -> bool:
-    """Unwritable for us, or with no write bit at all (which root would otherwise ignore)."""
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return False
-    return not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
-
-
 def check_sqlite_path(path: Path, create_folder: bool) -> None:
     """Refuse, without writing anything, a path that cannot safely hold our database."""
     folder = path.parent
@@ -188,9 +179,9 @@ def check_sqlite_path(path: Path, create_folder: bool) -> None:
             raise StoreError(f"cannot read the database {path}: {exc.strerror}") from None
         if header and header != SQLITE_HEADER:
             raise StoreError(f"{path} is not an SQLite database; it was left untouched")
-        if _is_read_only(path):
+        if is_read_only(path):
             raise StoreError(f"the database {path} is read-only; answers could not be saved")
-    if _is_read_only(folder):
+    if is_read_only(folder):
         raise StoreError(
             f"the data folder {folder} is read-only; the database needs it writable "
             "(SQLite keeps its journal beside the file)"

@@ -52,7 +52,7 @@ def parse_grade(raw: str, suggested: int | None) -> int | str | None:
         return suggested
     if text in (UNDO, QUIT):
         return text
-    if text.isdigit() and GRADE_MIN <= int(text) <= GRADE_MAX:
+    if text.isascii() and text.isdigit() and GRADE_MIN <= int(text) <= GRADE_MAX:
         return int(text)
     return None
 
