@@ -23,6 +23,7 @@ from typing import Any
 
 from mlops_quiz import __version__
 from mlops_quiz.bank import Question, Topic, decode, parse_text, read_bytes
+from mlops_quiz.files import is_read_only
 
 CACHE_FORMAT = 1
 RACY_SECONDS = 2
@@ -50,8 +51,14 @@ def _read_entry(entry: Path) -> dict[str, Any] | None:
 
 def _write_entry(entry: Path, data: dict[str, Any]) -> None:
     """Write atomically; a cache that cannot be written is simply not kept."""
+    folder = entry.parent
     with contextlib.suppress(OSError):
-        entry.parent.mkdir(parents=True, exist_ok=True)
+        if not folder.exists():
+            if is_read_only(folder.parent):
+                return
+            folder.mkdir(parents=True, exist_ok=True)
+        if is_read_only(folder):
+            return
         fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:

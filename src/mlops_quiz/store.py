@@ -41,7 +41,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from mlops_quiz import migrations
-from mlops_quiz.errors import BadInputError, QuizError, StoreError
+from mlops_quiz.errors import BadInputError, NewerDatabaseError, QuizError, StoreError
 from mlops_quiz.files import is_read_only
 from mlops_quiz.scheduler import PASSING_GRADE, CardState
 
@@ -243,6 +243,9 @@ class Store:
         store = cls(engine, label)
         try:
             store.migrate()
+        except NewerDatabaseError as exc:
+            store.close()
+            raise NewerDatabaseError(f"{label}: {exc}") from None
         except QuizError:
             store.close()
             raise

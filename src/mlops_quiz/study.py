@@ -89,8 +89,8 @@ def run(
                 continue
             answered = session.answer(item, grade, typed, duration_ms)
             con.print(render.after_answer(answered.after, item.kind, grade, session.today))
-    except EndSession:
-        pass
+    except (EndSession, KeyboardInterrupt):
+        pass  # Ctrl-C while something is drawn or saved ends the session the same way
     con.print(render.summary(session.summary(), session.today))
 
 
