@@ -82,3 +82,27 @@ def test_end_of_input_at_the_grade_prompt_keeps_earlier_answers(
         assert conn.execute("SELECT question_id, grade FROM reviews").fetchall() == [
             ("open-one", 4)
         ]
+
+
+def test_add_question_asks_for_missing_fields_at_a_terminal(script_env, small_bank: Path):
+    child = spawn(["add-question", "--bank", str(small_bank), "--type", "open"], script_env)
+    child.expect("Topic id: ")
+    child.sendline("more")
+    child.expect("Prompt: ")
+    child.sendline("Why keep a review log?")
+    child.expect("Model answer: ")
+    child.sendline("To audit and undo answers.")
+    child.expect(r"Key point 1 \(empty to finish\): ")
+    child.sendline("audit")
+    child.expect(r"Key point 2 \(empty to finish\): ")
+    child.sendline("undo")
+    child.expect(r"Key point 3 \(empty to finish\): ")
+    child.sendline("")
+    child.expect("why-keep-a-review-log")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    from mlops_quiz.bank import load_bank
+
+    added = load_bank([small_bank]).by_id()["why-keep-a-review-log"]
+    assert added.topic == "more" and added.key_points == ("audit", "undo")
