@@ -24,10 +24,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-import generate  # noqa: E402
-
 PYTHON = sys.executable
 SCRIPT = str(Path(PYTHON).parent / "mlops-quiz")
 FLOOR_TYPER = [PYTHON, "-c", "import typer"]
@@ -46,39 +42,69 @@ class Timing:
         return self.median / self.floor if self.floor else 0.0
 
 
-def measure(cmd: list[str], env: dict[str, str], stdin: bytes, runs: int) -> tuple[float, float]:
-    """Median wall seconds and peak RSS (MB) over ``runs`` runs after one warm-up."""
-    times: list[float] = []
-    peak = 0
+def run_once(cmd: list[str], env: dict[str, str], stdin: bytes) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one run of a command."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    assert proc.stdin is not None and proc.stderr is not None
+    proc.stdin.write(stdin)
+    proc.stdin.close()
+    err = proc.stderr.read().decode()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    proc.returncode = code
+    if code != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({code}): {err.strip()}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+Job = tuple[list[str], dict[str, str], bytes]
+
+
+def measure(jobs: list[Job], runs: int) -> list[tuple[float, float]]:
+    """Median wall seconds and peak RSS (MB) of each job over ``runs`` rounds.
+
+    The jobs take turns (one run of each per round, after a warm-up round that fills the
+    caches: the bank cache, compiled modules, the OS page cache), so a slow spell of a noisy
+    machine falls on all of them alike and the ratios between them stay fair.
+    """
+    times: list[list[float]] = [[] for _ in jobs]
+    peaks = [0.0 for _ in jobs]
     for n in range(runs + 1):
-        started = time.perf_counter()
-        proc = subprocess.Popen(
-            cmd,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        assert proc.stdin is not None
-        proc.stdin.write(stdin)
-        proc.stdin.close()
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        if proc.returncode != 0:
-            raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.strip()}")
-        if n:  # the first run warms caches (the bank cache, the OS page cache)
-            times.append(elapsed)
-            peak = max(peak, usage.ru_maxrss)
-    return statistics.median(times), peak / 1024
+        for k, (cmd, env, stdin) in enumerate(jobs):
+            elapsed, rss = run_once(cmd, env, stdin)
+            if n:
+                times[k].append(elapsed)
+                peaks[k] = max(peaks[k], rss)
+    return [(statistics.median(t), p) for t, p in zip(times, peaks, strict=True)]
 
 
 def data_set(root: Path, questions: int, reviews: int, days: int) -> Path:
     home = root / f"n{questions}-m{reviews}"
     if not (home / "progress.db").exists() or not (home / "bank.yaml").exists():
         print(f"generating {questions} questions, {reviews} answers ...", file=sys.stderr)
-        generate.generate(home, questions, reviews, days, seed=1)
+        # In a child process: the runner itself stays small, since a child's peak RSS as the
+        # kernel reports it starts from the size of the process it was forked from.
+        subprocess.run(
+            [
+                PYTHON,
+                str(HERE / "generate.py"),
+                "--home",
+                str(home),
+                "--questions",
+                str(questions),
+                "--reviews",
+                str(reviews),
+                "--days",
+                str(days),
+                "--seed",
+                "1",
+            ],
+            check=True,
+        )
     return home
 
 
@@ -91,6 +117,8 @@ def env_for(home: Path) -> dict[str, str]:
         COLUMNS="100",
     )
     env.pop("MLOPS_QUIZ_DB", None)
+    # As on a user's machine: compiled modules are cached (the warm-up run writes them).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
@@ -150,7 +178,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run")
     parser.add_argument("--no-scaling", action="store_true", help="skip the scaling tables")
+    parser.add_argument("--record-one", type=Path, metavar="HOME", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.record_one:
+        print(f"{record_one_answer(args.record_one, args.runs):.2f}")
+        return 0
     if args.smoke:
         args.runs, args.questions, args.reviews, args.days = 1, 200, 2_000, 30
     root = args.data or Path(tempfile.mkdtemp(prefix="mlops-quiz-bench-"))
@@ -158,22 +190,28 @@ def main(argv: list[str] | None = None) -> int:
 
     home = data_set(root, args.questions, args.reviews, args.days)
     env = env_for(home)
-    floor_typer, _ = measure(FLOOR_TYPER, env, b"", args.runs)
-    floor_all, floor_rss = measure(FLOOR_ALL, env, b"", args.runs)
+    floors: list[Job] = [(FLOOR_TYPER, env, b""), (FLOOR_ALL, env, b"")]
+    jobs: list[Job] = [(cmd, env, stdin) for _, cmd, stdin, _ in commands(home)]
+    results = measure(floors + jobs, args.runs)
+    (floor_typer, _), (floor_all, floor_rss) = results[:2]
     print(f"## {args.questions} questions, {args.reviews} answers over {args.days} days")
     print(
         f"\nfloors: `import typer` {floor_typer:.3f} s; `import typer, rich, yaml, sqlalchemy` "
         f"{floor_all:.3f} s ({floor_rss:.0f} MB)\n"
     )
-    rows = []
-    for name, cmd, stdin, light in commands(home):
-        median, rss = measure(cmd, env, stdin, args.runs)
-        rows.append(Timing(name, median, rss, floor_typer if light else floor_all))
+    rows = [
+        Timing(name, median, rss, floor_typer if light else floor_all)
+        for (name, _, _, light), (median, rss) in zip(commands(home), results[2:], strict=True)
+    ]
     print(table(rows))
-    print(
-        f"\nrecording one answer (in process, commit included): "
-        f"{record_one_answer(home, max(args.runs, 50)):.2f} ms median"
+    record = subprocess.run(
+        [PYTHON, __file__, "--record-one", str(home), "--runs", str(max(args.runs, 50))],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
     )
+    print(f"\nrecording one answer (in process, commit included): {record.stdout.strip()} ms")
 
     if not args.no_scaling:
         sizes_m = [args.reviews // 100, args.reviews // 10, args.reviews]
@@ -187,10 +225,10 @@ def main(argv: list[str] | None = None) -> int:
         for varied, n, m in scaled:
             scaled_home = data_set(root, max(n, 1), m, args.days)
             scaled_env = env_for(scaled_home)
-            cells = [
-                f"{measure(cmd, scaled_env, stdin, args.runs)[0]:.3f}"
-                for _, cmd, stdin, _ in commands(scaled_home)[2:]
+            scaled_jobs: list[Job] = [
+                (cmd, scaled_env, stdin) for _, cmd, stdin, _ in commands(scaled_home)[2:]
             ]
+            cells = [f"{median:.3f}" for median, _ in measure(scaled_jobs, args.runs)]
             print(f"| {varied} | {n} | {m} | " + " | ".join(cells) + " |")
     return 0
 

@@ -7,7 +7,6 @@ are imported inside the commands that use them, never at the top of this module.
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 import typer
 
 from mlops_quiz import __version__
-from mlops_quiz.errors import EXIT_BAD_INPUT, BadInputError, QuizError
+from mlops_quiz.errors import EXIT_FAILURE, BadInputError, QuizError
 
 if TYPE_CHECKING:
     from mlops_quiz.bank import Bank
@@ -141,6 +140,8 @@ def _today(settings: Settings) -> Any:
 
 
 def _print_json(data: Any) -> None:
+    import json
+
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
@@ -222,26 +223,11 @@ def list_questions(
     settings = _settings(db, bank, profile)
     questions = _load_bank(settings)
     topics = _check_topics(questions, topic)
-    today = _today(settings)
+    from mlops_quiz.stats import schedule_rows
+
     with _open_store(settings) as store:
         states = store.cards(settings.profile)
-    rows = []
-    for q in questions.in_topics(topics):
-        state = states.get(q.id)
-        if due and (state is None or state.due is None or state.due > today):
-            continue
-        rows.append(
-            {
-                "id": q.id,
-                "topic": q.topic,
-                "type": q.type,
-                "repetitions": state.repetitions if state else 0,
-                "interval": state.interval if state else 0,
-                "ef": (state.ef100 if state else 250) / 100,
-                "due": state.due.isoformat() if state and state.due else None,
-                "lapses": state.lapses if state else 0,
-            }
-        )
+    rows = schedule_rows(questions.in_topics(topics), states, _today(settings), due_only=due)
     if json_output:
         _print_json(rows)
         return
@@ -471,10 +457,13 @@ def path() -> None:
 
 
 def main() -> None:
+    if sys.argv[1:] in (["--version"], ["-V"]):  # the commonest check of all, kept instant
+        print(f"mlops-quiz {__version__}")
+        return
     try:
         app()
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted\n")
         sys.exit(130)
     except BrokenPipeError:
-        sys.exit(EXIT_BAD_INPUT - 1)
+        sys.exit(EXIT_FAILURE)

@@ -6,13 +6,13 @@ database but left out here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from mlops_quiz.bank import Bank
-from mlops_quiz.scheduler import MATURE_DAYS
+from mlops_quiz.bank import Bank, Question
+from mlops_quiz.scheduler import MATURE_DAYS, NEW_CARD, CardState
 from mlops_quiz.store import Store
 
 FORECAST_DAYS = 7
@@ -88,6 +88,30 @@ class Stats:
             "streak_days": self.streak,
             "most_lapsed": [{"id": qid, "lapses": n} for qid, n in self.most_lapsed],
         }
+
+
+def schedule_rows(
+    questions: Sequence[Question], states: dict[str, CardState], today: date, due_only: bool
+) -> list[dict[str, Any]]:
+    """A row per question with its schedule (what ``list`` shows); new items have no due date."""
+    rows = []
+    for q in questions:
+        state = states.get(q.id, NEW_CARD)
+        if due_only and (state.due is None or state.due > today):
+            continue
+        rows.append(
+            {
+                "id": q.id,
+                "topic": q.topic,
+                "type": q.type,
+                "repetitions": state.repetitions,
+                "interval": state.interval,
+                "ef": state.ef,
+                "due": state.due.isoformat() if state.due else None,
+                "lapses": state.lapses,
+            }
+        )
+    return rows
 
 
 def streak(studied_on: Callable[[date], bool], recent: dict[date, int], today: date) -> int:
