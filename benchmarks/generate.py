@@ -41,7 +41,7 @@ def bank_text(questions: int, rng: random.Random) -> str:
         topic = TOPICS[n % len(TOPICS)][0]
         kind = ("open", "mcq", "cloze")[n % 3]
         lines += [f"  - id: q{n:06d}", f"    topic: {topic}", f"    type: {kind}"]
-        words = " ".join(rng.choice(WORDS) for _ in range(12))
+        words = " ".join(rng.choice(WORDS) for _ in range(6))
         if kind == "open":
             lines += [
                 f"    prompt: Explain item {n} about {words}?",

@@ -169,6 +169,26 @@ def record_one_answer(home: Path, runs: int) -> float:
         store.close()
 
 
+def load_cached_bank(home: Path, runs: int) -> tuple[float, float]:
+    """Median milliseconds to load a data set's bank: parsed from YAML, and from the cache."""
+    from mlops_quiz.bank import load_bank
+
+    bank = [home / "bank.yaml"]
+    cold = []
+    for _ in range(3):
+        started = time.perf_counter()
+        load_bank(bank)
+        cold.append(time.perf_counter() - started)
+    cache = Path(tempfile.mkdtemp(prefix="mlops-quiz-cache-"))
+    load_bank(bank, cache)
+    warm = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        load_bank(bank, cache)
+        warm.append(time.perf_counter() - started)
+    return statistics.median(cold) * 1000, statistics.median(warm) * 1000
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, help="folder for the data sets (kept for reuse)")
@@ -179,9 +199,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run")
     parser.add_argument("--no-scaling", action="store_true", help="skip the scaling tables")
     parser.add_argument("--record-one", type=Path, metavar="HOME", help=argparse.SUPPRESS)
+    parser.add_argument("--bank-load", type=Path, metavar="HOME", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.record_one:
         print(f"{record_one_answer(args.record_one, args.runs):.2f}")
+        return 0
+    if args.bank_load:
+        cold, warm = load_cached_bank(args.bank_load, args.runs)
+        print(f"{cold:.0f} ms parsed from YAML (C loader), {warm:.1f} ms from the cache")
         return 0
     if args.smoke:
         args.runs, args.questions, args.reviews, args.days = 1, 200, 2_000, 30
@@ -212,6 +237,14 @@ def main(argv: list[str] | None = None) -> int:
         env=env,
     )
     print(f"\nrecording one answer (in process, commit included): {record.stdout.strip()} ms")
+    loading = subprocess.run(
+        [PYTHON, __file__, "--bank-load", str(home), "--runs", str(max(args.runs, 20))],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    print(f"loading the {args.questions}-question bank (in process): {loading.stdout.strip()}")
 
     if not args.no_scaling:
         sizes_m = [args.reviews // 100, args.reviews // 10, args.reviews]
