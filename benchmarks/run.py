@@ -189,6 +189,18 @@ def load_cached_bank(home: Path, runs: int) -> tuple[float, float]:
     return statistics.median(cold) * 1000, statistics.median(warm) * 1000
 
 
+def in_child(flag: str, home: Path, runs: int, env: dict[str, str]) -> str:
+    """Run an in-process micro-benchmark of this script in a child process; its output."""
+    result = subprocess.run(
+        [PYTHON, __file__, flag, str(home), "--runs", str(runs)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    return result.stdout.strip()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, help="folder for the data sets (kept for reuse)")
@@ -229,22 +241,10 @@ def main(argv: list[str] | None = None) -> int:
         for (name, _, _, light), (median, rss) in zip(commands(home), results[2:], strict=True)
     ]
     print(table(rows))
-    record = subprocess.run(
-        [PYTHON, __file__, "--record-one", str(home), "--runs", str(max(args.runs, 50))],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-    )
-    print(f"\nrecording one answer (in process, commit included): {record.stdout.strip()} ms")
-    loading = subprocess.run(
-        [PYTHON, __file__, "--bank-load", str(home), "--runs", str(max(args.runs, 20))],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-    )
-    print(f"loading the {args.questions}-question bank (in process): {loading.stdout.strip()}")
+    record = in_child("--record-one", home, max(args.runs, 50), env)
+    print(f"\nrecording one answer (in process, commit included): {record} ms")
+    loading = in_child("--bank-load", home, max(args.runs, 20), env)
+    print(f"loading the {args.questions}-question bank (in process): {loading}")
 
     if not args.no_scaling:
         sizes_m = [args.reviews // 100, args.reviews // 10, args.reviews]

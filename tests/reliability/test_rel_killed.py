@@ -45,17 +45,22 @@ def carry_on(env: dict[str, str], bank: Path, db: Path, done: int) -> None:
     assert_cards_match_log(db)
 
 
-@pytest.mark.parametrize("k", [0, 1, 2, 3])
-def test_kill_after_k_saved_answers(k: int, script_env, small_bank: Path, quiz_home: Path):
-    env = env_with(script_env)
-    db = quiz_home / "progress.db"
-    child = spawn(["study", "--bank", str(small_bank), "--new", "4"], env)
+def answer_and_wait(child, k: int) -> None:
+    """Give the first k answers, each time waiting until it is reported saved."""
     for answer, grade in SMALL_ANSWERS[:k]:
         child.expect(ANSWER_PROMPT)
         child.sendline(answer)
         child.expect(GRADE_PROMPT)
         child.sendline(grade)
         child.expect("saved")
+
+
+@pytest.mark.parametrize("k", [0, 1, 2, 3])
+def test_kill_after_k_saved_answers(k: int, script_env, small_bank: Path, quiz_home: Path):
+    env = env_with(script_env)
+    db = quiz_home / "progress.db"
+    child = spawn(["study", "--bank", str(small_bank), "--new", "4"], env)
+    answer_and_wait(child, k)
     child.expect(SMALL_PROMPTS[k])
     child.expect(ANSWER_PROMPT)
     kill(child)
@@ -71,12 +76,7 @@ def test_kill_while_the_answer_is_written(k: int, script_env, small_bank: Path, 
     env = env_with(script_env)
     db = quiz_home / "progress.db"
     child = spawn(["study", "--bank", str(small_bank), "--new", "4"], env)
-    for answer, grade in SMALL_ANSWERS[:k]:
-        child.expect(ANSWER_PROMPT)
-        child.sendline(answer)
-        child.expect(GRADE_PROMPT)
-        child.sendline(grade)
-        child.expect("saved")
+    answer_and_wait(child, k)
     answer, grade = SMALL_ANSWERS[k]
     child.expect(ANSWER_PROMPT)
     child.sendline(answer)
