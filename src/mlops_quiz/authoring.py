@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from mlops_quiz.bank import Bank, combine, compose, parse_text, read_text
+from mlops_quiz.bank import QUESTION_FIELDS, Bank, combine, compose, parse_text, read_text
 from mlops_quiz.errors import BankError
 from mlops_quiz.files import is_read_only
 
@@ -31,19 +31,6 @@ NEW_FILE_HEADER = (
 MAX_SLUG_LENGTH = 48
 TEMP_PREFIX = "."
 TEMP_SUFFIX = ".tmp"
-
-
-FIELD_ORDER = (
-    "id",
-    "topic",
-    "type",
-    "prompt",
-    "answer",
-    "key_points",
-    "choices",
-    "correct",
-    "tags",
-)
 
 
 class _BlockDumper(yaml.SafeDumper):
@@ -228,7 +215,7 @@ def add_question(target: Path, others: list[Path], item: dict[str, Any]) -> str:
 
 
 def _field_rank(name: str) -> int:
-    return FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER)
+    return QUESTION_FIELDS.index(name) if name in QUESTION_FIELDS else len(QUESTION_FIELDS)
 
 
 def _ids(bank: Bank) -> set[str]:

@@ -32,17 +32,18 @@ GAP_PATTERN = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 TOPIC_FIELDS = {"id", "title", "source", "description"}
-QUESTION_FIELDS = {
+QUESTION_FIELDS = (
     "id",
     "topic",
     "type",
     "prompt",
     "answer",
     "key_points",
-    "tags",
     "choices",
     "correct",
-}
+    "tags",
+)
+"""A question's fields, in the order they are written."""
 TYPE_FIELDS = {"open": set(), "mcq": {"choices", "correct"}, "cloze": set()}
 MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -385,7 +386,7 @@ class _FileReader:
 
     def question(self, node: MappingNode) -> Question | None:
         before = len(self.problems.lines)
-        fields = self.mapping(node, "question", QUESTION_FIELDS)
+        fields = self.mapping(node, "question", set(QUESTION_FIELDS))
         qid = self.slug(fields["id"], "question id") if "id" in fields else None
         label = f"question {qid!r}" if qid else "question"
         for name in ("id", "topic", "type", "prompt"):

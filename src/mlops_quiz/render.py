@@ -308,7 +308,3 @@ def topics_table(bank: Bank) -> Table:
         )
     table.caption = f"{len(bank.questions)} items in {len(bank.topics)} topics"
     return table
-
-
-def is_interactive() -> bool:
-    return sys.stdin.isatty()
