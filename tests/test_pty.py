@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import pexpect
@@ -45,8 +46,9 @@ def test_answer_grade_undo_and_ctrl_c(script_env, small_bank: Path, quiz_home: P
     child.sendline("a,c")
     child.expect(r"Grade 0-5 \[4\]: ")
     child.sendline("")
-    child.expect("Fill the 2 gaps")
-    child.sendintr()  # Ctrl-C in the middle of typing an answer
+    child.expect(r"Fill the 2 gaps \(separate them with ;\): ")
+    time.sleep(0.3)  # the prompt is printed just before the line editor starts reading
+    child.sendintr()  # Ctrl-C at the answer prompt
     child.expect("Session over")
     child.expect(pexpect.EOF)
     child.close()
@@ -73,6 +75,7 @@ def test_end_of_input_at_the_grade_prompt_keeps_earlier_answers(
     child.expect("Your choice")
     child.sendline("b")
     child.expect(r"Grade 0-5 \[1\]: ")
+    time.sleep(0.3)
     child.sendeof()
     child.expect("Session over")
     child.expect(pexpect.EOF)
