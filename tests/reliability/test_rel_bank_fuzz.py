@@ -33,7 +33,7 @@ def parses_or_refuses(text: str) -> None:
     assert isinstance(topics, list) and isinstance(questions, list)
 
 
-FIELD_NAMES = sorted(QUESTION_FIELDS | TOPIC_FIELDS | {"topics", "questions"})
+FIELD_NAMES = sorted(set(QUESTION_FIELDS) | TOPIC_FIELDS | {"topics", "questions"})
 scalars = (
     st.none()
     | st.booleans()
