@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from mlops_quiz.bank import Bank, Question
-from mlops_quiz.scheduler import MATURE_DAYS, NEW_CARD, CardState
+from mlops_quiz.scheduler import NEW_CARD, CardState, is_mature
 from mlops_quiz.store import Store
 
 FORECAST_DAYS = 7
@@ -135,8 +135,8 @@ def streak(studied_on: Callable[[date], bool], recent: dict[date, int], today: d
 def compute(store: Store, bank: Bank, profile: str, today: date) -> Stats:
     questions = bank.questions
     states = store.cards(profile)
-    in_bank = {q.id for q in questions}
-    studied = {qid: s for qid, s in states.items() if qid in in_bank and not s.is_new}
+    topic_of = {q.id: q.topic for q in questions}
+    studied = {qid: s for qid, s in states.items() if qid in topic_of and not s.is_new}
     horizon = today + timedelta(days=FORECAST_DAYS - 1)
     forecast = dict.fromkeys((today + timedelta(days=n) for n in range(FORECAST_DAYS)), 0)
     for state in studied.values():
@@ -144,8 +144,11 @@ def compute(store: Store, bank: Bank, profile: str, today: date) -> Stats:
             forecast[max(state.due, today)] += 1
     since = today - timedelta(days=HISTORY_DAYS - 1)
     per_day = store.reviews_per_day(profile, since)
+    recent = {
+        since + timedelta(days=n): per_day.get(since + timedelta(days=n), 0)
+        for n in range(HISTORY_DAYS)
+    }
     results = store.scheduling_results(profile)
-    topic_of = {q.id: q.topic for q in questions}
     by_topic = {tid: TopicRetention(tid, t.title, 0, 0) for tid, t in bank.topics.items()}
     for qid, (n, ok) in results.items():
         topic = topic_of.get(qid)
@@ -157,7 +160,7 @@ def compute(store: Store, bank: Bank, profile: str, today: date) -> Stats:
         ((qid, s.lapses) for qid, s in studied.items() if s.lapses > 0),
         key=lambda pair: (-pair[1], pair[0]),
     )
-    mature = sum(1 for s in studied.values() if s.interval >= MATURE_DAYS)
+    mature = sum(1 for s in studied.values() if is_mature(s))
     return Stats(
         profile=profile,
         today=today,
@@ -167,21 +170,11 @@ def compute(store: Store, bank: Bank, profile: str, today: date) -> Stats:
         mature=mature,
         due_today=forecast[today],
         forecast=sorted(forecast.items()),
-        reviews_per_day=[
-            (since + timedelta(days=n), per_day.get(since + timedelta(days=n), 0))
-            for n in range(HISTORY_DAYS)
-        ],
+        reviews_per_day=list(recent.items()),
         reviews=sum(t.reviews for t in by_topic.values()),
         passed=sum(t.passed for t in by_topic.values()),
         by_topic=list(by_topic.values()),
         mean_ef=(sum(s.ef100 for s in studied.values()) / len(studied) / 100) if studied else None,
-        streak=streak(
-            lambda day: store.studied_on(profile, day),
-            {
-                since + timedelta(days=n): per_day.get(since + timedelta(days=n), 0)
-                for n in range(HISTORY_DAYS)
-            },
-            today,
-        ),
+        streak=streak(lambda day: store.studied_on(profile, day), recent, today),
         most_lapsed=lapsed[:MOST_LAPSED],
     )

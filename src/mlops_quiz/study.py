@@ -31,12 +31,13 @@ class EndSession(Exception):
 
 def read_line(prompt: str, con: Console) -> str:
     con.print(prompt, end="", markup=False, highlight=False)
+    scripted = not sys.stdin.isatty()
     try:
-        line = sys.stdin.readline() if not sys.stdin.isatty() else input()
+        line = sys.stdin.readline() if scripted else input()
     except (EOFError, KeyboardInterrupt):
         con.print()
         raise EndSession from None
-    if not sys.stdin.isatty():
+    if scripted:
         if line == "":
             con.print()
             raise EndSession

@@ -146,14 +146,20 @@ def check_failure(result, name: str, case: Case) -> list[str]:
     return lines
 
 
-@pytest.mark.parametrize("case_id", sorted(CASES))
-def test_validate_refuses_a_bad_bank(case_id: str, script_env, tmp_path: Path):
-    case = CASES[case_id]
+def write_case(tmp_path: Path, case) -> Path:
+    """The case's content as a bank file (bytes as they are, text as UTF-8)."""
     bank = tmp_path / "bad.yaml"
     if isinstance(case.content, bytes):
         bank.write_bytes(case.content)
     else:
         bank.write_text(case.content, encoding="utf-8")
+    return bank
+
+
+@pytest.mark.parametrize("case_id", sorted(CASES))
+def test_validate_refuses_a_bad_bank(case_id: str, script_env, tmp_path: Path):
+    case = CASES[case_id]
+    bank = write_case(tmp_path, case)
     check_failure(run(["validate", str(bank)], env_with(script_env)), str(bank), case)
 
 
@@ -164,11 +170,7 @@ def test_commands_refuse_a_bad_bank_before_touching_the_database(
     case_id: str, script_env, tmp_path: Path, quiz_home: Path
 ):
     case = CASES[case_id]
-    bank = tmp_path / "bad.yaml"
-    if isinstance(case.content, bytes):
-        bank.write_bytes(case.content)
-    else:
-        bank.write_text(case.content, encoding="utf-8")
+    bank = write_case(tmp_path, case)
     for command in (["list"], ["study"]):
         result = run([*command, "--bank", str(bank)], env_with(script_env), "x\n5\n")
         check_failure(result, str(bank), case)
