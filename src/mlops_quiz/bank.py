@@ -11,7 +11,8 @@ from __future__ import annotations
 import difflib
 import gc
 import re
-from collections.abc import Iterable, Iterator
+import stat
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,9 +27,28 @@ QUESTION_TYPES = ("open", "mcq", "cloze")
 MAX_BANK_BYTES = 16 * 1024 * 1024
 MAX_ID_LENGTH = 80
 MAX_CHOICES = 26
-MAX_PROBLEMS = 50
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
-GAP_PATTERN = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+MAX_ITEMS = 400_000
+"""At most this many lines and list items in one file (an estimate read from the text before
+it is parsed), which bounds the memory of the YAML node tree: a 16 MB file of one-word items
+would otherwise take gigabytes."""
+MAX_LENGTHS = {
+    "prompt": 4_000,
+    "answer": 20_000,
+    "key point": 500,
+    "choice": 500,
+    "tag": 64,
+    "title": 200,
+    "source": 1_000,
+    "description": 4_000,
+    "gap answer": 200,
+}
+"""The longest text each field may hold, in characters: far above any real item, and low enough
+that drawing, normalising and checking an item stays fast whatever a file holds."""
+MAX_KEY_POINTS = 30
+MAX_TAGS = 20
+MAX_GAPS = 30
+MAX_GAP_ANSWERS = 20
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_.-]*")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 TOPIC_FIELDS = {"id", "title", "source", "description"}
@@ -96,6 +116,10 @@ class Bank:
     topics: dict[str, Topic] = field(default_factory=dict)
     questions: list[Question] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """Problems of a lenient load: items or files left out (``FILE:LINE: message``)."""
+    left_out: int = 0
+    """How many questions a lenient load left out for those problems."""
 
     def by_id(self) -> dict[str, Question]:
         return {q.id: q for q in self.questions}
@@ -126,26 +150,48 @@ class _Problems:
         self.lines.append(f"{self.file}:{line}: {message}")
 
 
+def cloze_pieces(prompt: str) -> list[tuple[str, bool]]:
+    """A cloze prompt split into (text, is_gap) pieces; a gap's text is what is inside
+    ``{{...}}``. Found with ``str.find`` in one pass: linear, whatever the prompt holds (a regex
+    with a lazy ``.*?`` is quadratic on many unclosed ``{{``)."""
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    while True:
+        start = prompt.find("{{", at)
+        end = prompt.find("}}", start + 2) if start >= 0 else -1
+        if start < 0 or end < 0:
+            break
+        if start > at:
+            pieces.append((prompt[at:start], False))
+        pieces.append((prompt[start + 2 : end], True))
+        at = end + 2
+    if at < len(prompt):
+        pieces.append((prompt[at:], False))
+    return pieces
+
+
+def gap_answers(inner: str) -> tuple[str, ...]:
+    """The accepted answers written inside one gap: ``a|b``."""
+    return tuple(alt.strip() for alt in inner.split("|") if alt.strip())
+
+
 def cloze_gaps(prompt: str) -> list[tuple[str, ...]]:
     """The accepted answers of each ``{{a|b}}`` gap in a cloze prompt."""
-    return [
-        tuple(alt.strip() for alt in m.group(1).split("|") if alt.strip())
-        for m in GAP_PATTERN.finditer(prompt)
-    ]
+    return [gap_answers(text) for text, is_gap in cloze_pieces(prompt) if is_gap]
 
 
 def cloze_text(prompt: str, fill: Iterable[str] | None = None) -> str:
     """The prompt with each gap shown as ``[n]____``, or filled with ``fill``."""
     answers = iter(fill) if fill is not None else None
-    counter = iter(range(1, 1000))
-
-    def gap(match: re.Match[str]) -> str:
-        n = next(counter)
-        if answers is not None:
-            return next(answers, "")
-        return f"[{n}]____"
-
-    return GAP_PATTERN.sub(gap, prompt)
+    out: list[str] = []
+    n = 0
+    for text, is_gap in cloze_pieces(prompt):
+        if not is_gap:
+            out.append(text)
+            continue
+        n += 1
+        out.append(next(answers, "") if answers is not None else f"[{n}]____")
+    return "".join(out)
 
 
 def choice_letter(index: int) -> str:
@@ -158,16 +204,20 @@ def choice_letter(index: int) -> str:
 def read_bytes(path: Path) -> bytes:
     """A bank file's bytes, at most MAX_BANK_BYTES."""
     name = str(path)
+    limit = f"a bank file may hold at most {MAX_BANK_BYTES // 2**20} MB"
     try:
-        size = path.stat().st_size
-        if size > MAX_BANK_BYTES:
-            raise BankError(
-                [
-                    f"{name}:1: the file is {size / 2**20:.1f} MB; "
-                    f"a bank file may hold at most {MAX_BANK_BYTES // 2**20} MB"
-                ]
-            )
-        return path.read_bytes()
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(st.st_mode):
+            raise BankError([f"{name}: is not a regular file (a device or a pipe); give a file"])
+        if st.st_size > MAX_BANK_BYTES:
+            raise BankError([f"{name}:1: the file is {st.st_size / 2**20:.1f} MB; {limit}"])
+        with path.open("rb") as handle:  # the size may change under us: read at most the cap
+            data = handle.read(MAX_BANK_BYTES + 1)
+        if len(data) > MAX_BANK_BYTES:
+            raise BankError([f"{name}:1: the file grew past the limit while read; {limit}"])
+        return data
     except FileNotFoundError:
         raise BankError([f"{name}: no such bank file"]) from None
     except IsADirectoryError:
@@ -196,6 +246,11 @@ def compose(text: str, name: str) -> Node | None:
     """The YAML node tree of one document, or a BankError with the line of the syntax error."""
     import yaml
 
+    items = text.count("\n") + text.count(",")
+    if items > MAX_ITEMS:
+        raise BankError(
+            [f"{name}:1: the file has over {MAX_ITEMS:,} lines and list items; split it"]
+        )
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     loader = loader_class(text)
     try:
@@ -223,6 +278,8 @@ class _FileReader:
         self.name = name
         self.problems = _Problems(name)
         self.seen: set[int] = set()
+        self.left_out = 0
+        """Question entries left out for their problems."""
 
     def visit(self, node: Node) -> bool:
         """Refuse nodes reached twice (that only happens through anchors and aliases) and
@@ -245,8 +302,18 @@ class _FileReader:
     def kind(self, node: Node) -> str:
         return type(node).__name__.replace("Node", "").lower()
 
-    def text(self, node: Node, what: str, required: bool = True) -> str | None:
-        """A scalar as text. Numbers are kept as written; null and empty count as missing."""
+    def text(
+        self,
+        node: Node,
+        what: str,
+        required: bool = True,
+        limit: str | None = None,
+        plain: bool = False,
+    ) -> str | None:
+        """A scalar as text. Numbers are kept as written; null and empty count as missing.
+
+        ``limit``: the key of MAX_LENGTHS that caps its length. ``plain``: text a learner must
+        type or tell apart (choices, gap answers), where an invisible character is refused."""
         from yaml import ScalarNode
 
         if not self.visit(node):
@@ -262,9 +329,36 @@ class _FileReader:
             if required:
                 self.problems.add(node, f"{what} is empty")
             return None
+        if limit is not None and len(value) > MAX_LENGTHS[limit]:
+            self.problems.add(
+                node, f"{what} is {len(value):,} characters long; at most {MAX_LENGTHS[limit]:,}"
+            )
+            return None
+        if plain and self.hidden(node, value, what):
+            return None
         return value
 
-    def text_list(self, node: Node, what: str) -> list[tuple[str, Node]] | None:
+    def hidden(self, node: Node, value: str, what: str) -> bool:
+        """Report invisible characters (zero-width, bidi, soft hyphen, separators...)."""
+        from mlops_quiz.text import hidden_chars
+
+        found = hidden_chars(value.replace("\n", " "))
+        if found:
+            self.problems.add(
+                node,
+                f"{what} holds an invisible character U+{ord(found[0]):04X}; "
+                "it would look the same as text without it",
+            )
+        return bool(found)
+
+    def text_list(
+        self,
+        node: Node,
+        what: str,
+        limit: str | None = None,
+        most: int | None = None,
+        plain: bool = False,
+    ) -> list[tuple[str, Node]] | None:
         from yaml import SequenceNode
 
         if not self.visit(node):
@@ -272,9 +366,12 @@ class _FileReader:
         if not isinstance(node, SequenceNode):
             self.problems.add(node, f"{what} must be a list, not a {self.kind(node)}")
             return None
+        if most is not None and len(node.value) > most:
+            self.problems.add(node, f"{what}: {len(node.value):,} items; at most {most}")
+            return None
         items = []
         for item in node.value:
-            value = self.text(item, f"each item of {what}")
+            value = self.text(item, f"each item of {what}", limit=limit, plain=plain)
             if value is not None:
                 items.append((value.strip(), item))
         return items
@@ -322,7 +419,7 @@ class _FileReader:
         value = self.text(node, what)
         if value is None:
             return None
-        if len(value) > MAX_ID_LENGTH or not ID_PATTERN.match(value):
+        if len(value) > MAX_ID_LENGTH or not ID_PATTERN.fullmatch(value):
             self.problems.add(
                 node,
                 f"{what} {value!r} must be lowercase letters, digits, '-', '_' or '.' "
@@ -361,7 +458,9 @@ class _FileReader:
             if "questions" in fields
             else []
         )
-        return [t for t in topics if t], [q for q in questions if q]
+        valid = [q for q in questions if q]
+        self.left_out = len(questions) - len(valid)
+        return [t for t in topics if t], valid
 
     def topic(self, node: MappingNode) -> Topic | None:
         before = len(self.problems.lines)
@@ -370,10 +469,16 @@ class _FileReader:
             if name not in fields:
                 self.problems.add(node, f"topic: missing field {name!r}")
         topic_id = self.slug(fields["id"], "topic id") if "id" in fields else None
-        title = self.text(fields["title"], "topic title") if "title" in fields else None
-        source = self.text(fields["source"], "topic source", False) if "source" in fields else ""
+        title = (
+            self.text(fields["title"], "topic title", limit="title") if "title" in fields else None
+        )
+        source = (
+            self.text(fields["source"], "topic source", False, limit="source")
+            if "source" in fields
+            else ""
+        )
         desc = (
-            self.text(fields["description"], "topic description", False)
+            self.text(fields["description"], "topic description", False, limit="description")
             if "description" in fields
             else ""
         )
@@ -400,16 +505,28 @@ class _FileReader:
                 f"{label}: unknown type {qtype!r}; use one of {', '.join(QUESTION_TYPES)}",
             )
             qtype = None
-        prompt = self.text(fields["prompt"], f"{label}: prompt") if "prompt" in fields else None
+        prompt = (
+            self.text(fields["prompt"], f"{label}: prompt", limit="prompt")
+            if "prompt" in fields
+            else None
+        )
         answer = (
-            self.text(fields["answer"], f"{label}: answer", False) if "answer" in fields else None
+            self.text(fields["answer"], f"{label}: answer", False, limit="answer")
+            if "answer" in fields
+            else None
         )
         key_points = (
-            self.text_list(fields["key_points"], f"{label}: key_points")
+            self.text_list(
+                fields["key_points"], f"{label}: key_points", "key point", MAX_KEY_POINTS
+            )
             if ("key_points" in fields)
             else []
         )
-        tags = self.text_list(fields["tags"], f"{label}: tags") if "tags" in fields else []
+        tags = (
+            self.text_list(fields["tags"], f"{label}: tags", "tag", MAX_TAGS)
+            if "tags" in fields
+            else []
+        )
 
         choices: list[str] = []
         correct: list[int] = []
@@ -449,7 +566,9 @@ class _FileReader:
         if "choices" not in fields or "correct" not in fields:
             self.problems.add(node, f"{label}: an mcq needs 'choices' and 'correct'")
             return [], []
-        items = self.text_list(fields["choices"], f"{label}: choices") or []
+        from mlops_quiz.text import fold
+
+        items = self.text_list(fields["choices"], f"{label}: choices", "choice", plain=True) or []
         choices = [text for text, _ in items]
         if not 2 <= len(choices) <= MAX_CHOICES:
             self.problems.add(
@@ -457,7 +576,7 @@ class _FileReader:
             )
         seen: dict[str, int] = {}
         for text, item in items:
-            key = " ".join(text.casefold().split())
+            key = fold(text)
             if key in seen:
                 self.problems.add(item, f"{label}: duplicate choice {text!r}")
             seen[key] = 1
@@ -486,20 +605,42 @@ class _FileReader:
         return choices, sorted(correct)
 
     def cloze(self, prompt_node: Node, prompt: str, label: str) -> list[tuple[str, ...]]:
-        gaps = cloze_gaps(prompt)
-        leftover = GAP_PATTERN.sub("", prompt)
+        from mlops_quiz.text import fold
+
+        pieces = cloze_pieces(prompt)
+        leftover = "".join(text for text, is_gap in pieces if not is_gap)
         if "{{" in leftover or "}}" in leftover:
             self.problems.add(prompt_node, f"{label}: unbalanced '{{{{' or '}}}}' in the prompt")
+        gaps = [gap_answers(text) for text, is_gap in pieces if is_gap]
         if not gaps:
             self.problems.add(
                 prompt_node, f"{label}: a cloze needs at least one gap written {{{{answer}}}}"
             )
+        if len(gaps) > MAX_GAPS:
+            self.problems.add(prompt_node, f"{label}: {len(gaps)} gaps; at most {MAX_GAPS}")
+            return []
+        longest = MAX_LENGTHS["gap answer"]
         for n, alternatives in enumerate(gaps, 1):
+            where = f"{label}: gap {n}"
             if not alternatives:
-                self.problems.add(prompt_node, f"{label}: gap {n} has no accepted answer")
+                self.problems.add(prompt_node, f"{where} has no accepted answer")
+            elif len(alternatives) > MAX_GAP_ANSWERS:
+                self.problems.add(
+                    prompt_node, f"{where}: {len(alternatives)} answers; at most {MAX_GAP_ANSWERS}"
+                )
             elif any(";" in alt for alt in alternatives):
                 self.problems.add(
-                    prompt_node, f"{label}: gap {n}: ';' separates answers, it cannot be in one"
+                    prompt_node, f"{where}: ';' separates answers, it cannot be in one"
+                )
+            elif any(len(alt) > longest for alt in alternatives):
+                self.problems.add(prompt_node, f"{where}: an answer is over {longest} characters")
+            elif any(self.hidden(prompt_node, alt, where) for alt in alternatives):
+                pass
+            elif any(not fold(alt) for alt in alternatives):
+                self.problems.add(
+                    prompt_node,
+                    f"{where}: an answer is only punctuation or spaces, which nobody can type "
+                    "so that it is compared",
                 )
         return gaps
 
@@ -515,25 +656,38 @@ def parse_file(path: Path) -> tuple[list[Topic], list[Question]]:
 
 
 def parse_text(text: str, name: str) -> tuple[list[Topic], list[Question]]:
-    root = compose(text, name)
-    reader = _FileReader(name)
-    topics, questions = reader.read(root)
-    if reader.problems.lines:
-        raise BankError(reader.problems.lines)
+    topics, questions, problems, _ = parse_text_lenient(text, name)
+    if problems:
+        raise BankError(problems)
     return topics, questions
 
 
-def combine(parts: list[tuple[str, list[Topic], list[Question]]]) -> Bank:
-    """Join parsed files into one bank, checking ids and topics across them."""
+def parse_text_lenient(text: str, name: str) -> tuple[list[Topic], list[Question], list[str], int]:
+    """The valid topics and questions of one file, its problems, and how many items were left
+    out for them. A file that is not YAML at all still raises BankError."""
+    root = compose(text, name)
+    reader = _FileReader(name)
+    topics, questions = reader.read(root)
+    return topics, questions, reader.problems.lines, reader.left_out
+
+
+def combine(
+    parts: list[tuple[str, list[Topic], list[Question]]], lenient: Collection[str] = ()
+) -> Bank:
+    """Join parsed files into one bank, checking ids and topics across them.
+
+    ``lenient``: names of files whose clashing items are left out with a warning instead of
+    failing the load."""
     bank = Bank()
     problems: list[str] = []
+    warnings: list[str] = []
     seen_questions: dict[str, Question] = {}
     for name, topics, _ in parts:
         bank.files.append(name)
         for topic in topics:
             if topic.id in bank.topics:
                 first = bank.topics[topic.id]
-                problems.append(
+                (warnings if topic.file in lenient else problems).append(
                     f"{topic.file}:{topic.line}: duplicate topic id {topic.id!r} "
                     f"(first at {first.file}:{first.line})"
                 )
@@ -541,50 +695,69 @@ def combine(parts: list[tuple[str, list[Topic], list[Question]]]) -> Bank:
                 bank.topics[topic.id] = topic
     for _, _, questions in parts:
         for q in questions:
+            problem = None
             if q.id in seen_questions:
                 earlier = seen_questions[q.id]
-                problems.append(
-                    f"{q.where}: duplicate question id {q.id!r} (first at {earlier.where})"
-                )
-                continue
-            if q.topic not in bank.topics:
+                problem = f"{q.where}: duplicate question id {q.id!r} (first at {earlier.where})"
+            elif q.topic not in bank.topics:
                 known = ", ".join(sorted(bank.topics)) or "none defined"
-                problems.append(
+                problem = (
                     f"{q.where}: question {q.id!r}: unknown topic {q.topic!r} (known: {known})"
                 )
-                continue
-            seen_questions[q.id] = q
-            bank.questions.append(q)
+            if problem is None:
+                seen_questions[q.id] = q
+                bank.questions.append(q)
+            elif q.file in lenient:
+                warnings.append(problem)
+                bank.left_out += 1
+            else:
+                problems.append(problem)
     if problems:
-        raise BankError(problems[:MAX_PROBLEMS])
+        raise BankError(problems)
+    bank.warnings.extend(warnings)
     return bank
 
 
-def load_bank(paths: list[Path], cache_dir: Path | None = None) -> Bank:
+Parse = Callable[[Path], tuple[list[Topic], list[Question]]]
+
+
+def load_bank(paths: list[Path], parse: Parse = parse_file, lenient: Collection[Path] = ()) -> Bank:
     """Load and validate bank files as one bank; raises BankError listing every problem.
 
-    With ``cache_dir``, each file's parsed content is cached there (see ``bank_cache``).
+    ``parse`` reads one file (``bank_cache`` passes a cached one). ``lenient``: files (the
+    learner's own bank) whose invalid items, or whose whole content if it cannot be read, are
+    left out and named in ``Bank.warnings`` (``Bank.left_out`` counts the items) instead of
+    failing the load: one bad entry in a learner's own bank does not stop their studies.
+    ``validate`` stays strict.
     """
-    parse = parse_file
-    if cache_dir is not None:
-        from mlops_quiz import bank_cache
-
-        def parse(path: Path) -> tuple[list[Topic], list[Question]]:
-            return bank_cache.parse_file_cached(path, cache_dir)
-
     parts: list[tuple[str, list[Topic], list[Question]]] = []
     problems: list[str] = []
+    warnings: list[str] = []
+    left_out = 0
     with _no_gc():
         for path in paths:
             try:
                 topics, questions = parse(path)
             except BankError as exc:
-                problems.extend(exc.problems)
-                continue
+                if path not in lenient:
+                    problems.extend(exc.problems)
+                    continue
+                try:
+                    text = read_text(path)
+                    topics, questions, found, left = parse_text_lenient(text, str(path))
+                except BankError as whole:
+                    warnings.extend(whole.problems)
+                    warnings.append(f"{path}: the whole file is left out")
+                    continue
+                warnings.extend(found)
+                left_out += left
             parts.append((str(path), topics, questions))
         if problems:
-            raise BankError(problems[:MAX_PROBLEMS])
-        return combine(parts)
+            raise BankError(problems)
+        bank = combine(parts, {str(p) for p in lenient})
+    bank.warnings[:0] = warnings
+    bank.left_out += left_out
+    return bank
 
 
 @contextmanager

@@ -106,23 +106,58 @@ def main_callback(
 
 
 def _settings(db: str | None, bank: list[Path] | None, profile: str | None) -> Settings:
-    from mlops_quiz.config import Settings
+    from mlops_quiz.config import Settings, bank_warnings
 
-    return Settings.resolve(db, bank, profile)
+    settings = Settings.resolve(db, bank, profile)
+    for message in bank_warnings(bank):
+        _warn(message)
+    return settings
 
 
-def _open_store(settings: Settings) -> Store:
+def _warn(message: str) -> None:
+    from mlops_quiz.text import visible
+
+    sys.stderr.write(f"warning: {visible(message, keep_newlines=False)}\n")
+
+
+def _open_store(settings: Settings, saves: bool = False, create: bool = True) -> Store:
+    """The progress database. ``saves``: the command records answers (an in-memory database is
+    refused). ``create=False``: a reading command, which makes no file where there is none."""
     from mlops_quiz.config import default_db_url
     from mlops_quiz.store import Store
 
-    return Store.open(settings.db_url, create_folder=settings.db_url == default_db_url())
+    default = settings.db_url == default_db_url()
+    return Store.open(
+        settings.db_url, create_folder=default, private=default, saves=saves, create=create
+    )
 
 
-def _load_bank(settings: Settings) -> Bank:
-    from mlops_quiz.bank import load_bank
-    from mlops_quiz.config import cache_dir
+def _load_bank(settings: Settings, lenient: bool = True) -> Bank:
+    """The banks in use. The learner's own bank is loaded leniently: an invalid item (or the
+    whole file, if it is no YAML) is left out with a warning (``validate`` shows every
+    problem), so one bad entry does not stop a session. Other files must be valid."""
+    from mlops_quiz import bank_cache
+    from mlops_quiz.config import cache_dir, user_bank_path
 
-    return load_bank(settings.bank_paths, cache_dir())
+    folder = cache_dir()
+    if folder.exists() and not bank_cache.usable(folder):
+        from mlops_quiz.files import unsafe_folder
+
+        _warn(f"the cache folder {folder} {unsafe_folder(folder)}; it is not used")
+    own = [p for p in settings.bank_paths if p == user_bank_path()] if lenient else []
+    loaded = bank_cache.load(settings.bank_paths, folder, lenient=own)
+    if loaded.warnings:
+        from mlops_quiz.errors import MAX_PROBLEMS_SHOWN
+
+        for message in loaded.warnings[:MAX_PROBLEMS_SHOWN]:
+            _warn(message)
+        hidden = len(loaded.warnings) - MAX_PROBLEMS_SHOWN
+        more = f" ({hidden:,} more problems not shown)" if hidden > 0 else ""
+        _warn(
+            f"{loaded.left_out} question(s) left out for these problems{more}; "
+            "'mlops-quiz validate' lists them all"
+        )
+    return loaded
 
 
 def _check_topics(bank: Bank, topics: list[str] | None) -> list[str]:
@@ -142,7 +177,9 @@ def _today(settings: Settings) -> Any:
 def _print_json(data: Any) -> None:
     import json
 
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    from mlops_quiz.text import json_safe
+
+    sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
 
 
 # ---------------------------------------------------------------- commands
@@ -172,7 +209,7 @@ def study(
     settings = _settings(db, bank, profile)
     questions = _load_bank(settings)
     topics = _check_topics(questions, topic)
-    with _open_store(settings) as store:
+    with _open_store(settings, saves=True) as store:
         session = StudySession.plan(
             store,
             settings.profile,
@@ -199,7 +236,7 @@ def stats(
 
     settings = _settings(db, bank, profile)
     questions = _load_bank(settings)
-    with _open_store(settings) as store:
+    with _open_store(settings, create=False) as store:
         result = statistics.compute(store, questions, settings.profile, _today(settings))
     if json_output:
         _print_json(result.to_json())
@@ -225,7 +262,7 @@ def list_questions(
     topics = _check_topics(questions, topic)
     from mlops_quiz.stats import schedule_rows
 
-    with _open_store(settings) as store:
+    with _open_store(settings, create=False) as store:
         states = store.cards(settings.profile)
     rows = schedule_rows(questions.in_topics(topics), states, _today(settings), due_only=due)
     if json_output:
@@ -243,7 +280,7 @@ def topics(bank: BankOption = None) -> None:
     from mlops_quiz import render
 
     settings = _settings(None, bank, None)
-    render.console().print(render.topics_table(_load_bank(settings)))
+    render.console().print(render.topics_table(_load_bank(settings, lenient=False)))
 
 
 @app.command()
@@ -259,9 +296,12 @@ def validate(
 ) -> None:
     """Check bank files; print each problem as FILE:LINE: message."""
     from mlops_quiz.bank import load_bank
-    from mlops_quiz.config import bank_paths
+    from mlops_quiz.config import bank_paths, bank_warnings
 
     paths = list(files) if files else bank_paths(None)
+    if not files:
+        for message in bank_warnings(None):
+            _warn(message)
     loaded = load_bank(paths)
     print(
         f"ok: {len(loaded.questions)} questions in {len(loaded.topics)} topics, "
@@ -383,25 +423,43 @@ def doctor(
     prune: Annotated[
         bool, typer.Option("--prune", help="Delete the progress of questions not in the bank.")
     ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Prune without asking (a backup is made first).")
+    ] = False,
+    any_bank: Annotated[
+        bool,
+        typer.Option(
+            "--any-bank",
+            help="Allow --prune with banks other than the usual ones (--bank, MLOPS_QUIZ_BANK).",
+        ),
+    ] = False,
+    profile: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--profile", "-p", help="Only this learner (default: every profile)."),
+    ] = None,
     db: DbOption = None,
     bank: BankOption = None,
 ) -> None:
     """Check the database and find progress kept for questions no longer in the bank.
 
     A question that was removed or whose id was renamed keeps its history; this lists it for
-    every profile, suggests what a renamed id may have become, and with --prune deletes it.
+    every profile, suggests what a renamed id may have become, and with --prune deletes it,
+    after showing what goes and making a backup.
     """
-    import difflib
+    from mlops_quiz.config import bank_warnings, is_default_bank_set
+    from mlops_quiz.text import visible
 
     settings = _settings(db, bank, None)
     questions = _load_bank(settings)
     known = {q.id for q in questions.questions}
-    with _open_store(settings) as store:
-        print(f"database: {store.label}")
+    with _open_store(settings, create=False) as store:
+        print(f"database: {visible(store.label)}" + ("" if store.exists else " (not created yet)"))
         integrity = store.integrity()
-        print(f"integrity: {integrity}")
+        print(f"integrity: {visible(integrity)}")
         progress = store.progress_ids()
-        orphans = sorted(key for key in progress if key[1] not in known)
+        orphans = sorted(
+            key for key in progress if key[1] not in known and profile in (None, key[0])
+        )
         print(
             f"bank: {len(known)} questions; progress on {len(progress)} (profile, question) pairs"
         )
@@ -411,16 +469,89 @@ def doctor(
             print(f"orphaned progress: {len(orphans)} (profile, question) pairs not in the bank")
         for profile_name, qid in orphans:
             _card_rows, answers = progress[(profile_name, qid)]
-            close = difflib.get_close_matches(qid, sorted(known), n=1, cutoff=0.8)
-            hint = f"; renamed to {close[0]!r}?" if close else ""
-            print(f"  {profile_name}: {qid} ({answers} answers{hint})")
+            guess = _renamed_to(qid, known)
+            hint = f"; renamed to {guess!r}?" if guess else ""
+            print(f"  {visible(profile_name)}: {visible(qid)} ({answers} answers{hint})")
         if orphans and prune:
-            removed = store.prune(orphans)
-            print(f"pruned: {removed} rows")
+            if not is_default_bank_set(bank) and not any_bank:
+                raise BadInputError(
+                    "refusing to prune: the banks in use are not the usual ones (--bank or "
+                    "MLOPS_QUIZ_BANK), so progress on questions of your other banks would be "
+                    "deleted; add --any-bank if that is what you want"
+                )
+            if questions.warnings or bank_warnings(bank):
+                raise BadInputError(
+                    "refusing to prune: some questions could not be loaded (see the warnings "
+                    "above), and their progress would be deleted; fix the bank first"
+                )
+            _prune(store, orphans, progress, yes)
         elif orphans:
             print("run 'mlops-quiz doctor --prune' to delete it")
     if integrity not in ("ok", "n/a"):
         raise typer.Exit(1)
+
+
+def _renamed_to(old: str, known: set[str]) -> str | None:
+    """A guess at what a question id was renamed to: a close spelling, or the same id with
+    words added or dropped at the end (``which-is-unique-to-ml-choose-one`` became
+    ``which-is-unique-to-ml``)."""
+    import difflib
+
+    close = difflib.get_close_matches(old, sorted(known), n=1, cutoff=0.8)
+    if close:
+        return close[0]
+    stem = [k for k in sorted(known) if len(k) >= 8 and (old.startswith(k) or k.startswith(old))]
+    return max(stem, key=len) if stem else None
+
+
+def _prune(
+    store: Store,
+    orphans: list[tuple[str, str]],
+    progress: dict[tuple[str, str], tuple[int, int]],
+    yes: bool,
+) -> None:
+    from collections import Counter
+
+    from mlops_quiz.text import visible
+
+    questions_of: Counter[str] = Counter(p for p, _ in orphans)
+    answers_of: Counter[str] = Counter()
+    for key in orphans:
+        answers_of[key[0]] += progress[key][1]
+    print("to delete:")
+    for name in sorted(questions_of):
+        print(f"  {visible(name)}: {questions_of[name]} question(s), {answers_of[name]} answer(s)")
+    if not yes:
+        if not sys.stdin.isatty():
+            raise BadInputError("add --yes to prune when not at a terminal")
+        if not typer.confirm("Delete this progress? (a backup is made first)", default=False):
+            print("nothing deleted")
+            return
+    if store.engine.dialect.name == "sqlite" and store.exists:
+        kept = _copy_aside(store, "before-prune")
+        print(f"backup: {visible(str(kept))}")
+    removed = store.prune(orphans)
+    print(f"pruned: {removed} rows")
+
+
+def _copy_aside(store: Store, why: str) -> Path:
+    """A backup of the database beside it, named for why and when it was made."""
+    from datetime import datetime
+
+    live = Path(store.label)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = live.with_name(f"{live.stem}-{why}-{stamp}{live.suffix}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = live.with_name(f"{live.stem}-{why}-{stamp}-{n}{live.suffix}")
+    store.backup(target)
+    return target
+
+
+def _live_files(store: Store) -> set[Path]:
+    live = Path(store.label).resolve()
+    return {live, Path(f"{live}-wal"), Path(f"{live}-shm"), Path(f"{live}-journal")}
 
 
 @app.command()
@@ -432,38 +563,109 @@ def backup(
 ) -> None:
     """Write a consistent copy of the progress database, safe while a session is running.
 
-    To restore, use the copy with --db sqlite:///PATH, or copy it over progress.db while no
-    session is running.
+    To restore it, use 'mlops-quiz restore FILE'.
     """
+    import os
+
+    from mlops_quiz.text import visible
+
+    if str(target) in ("", "."):
+        raise BadInputError("give the path of the file to write the copy to")
     settings = _settings(db, None, None)
     if target.is_dir():
-        raise BadInputError(f"{target} is a folder; give the path of the file to write")
-    if target.exists() and not force:
-        raise BadInputError(f"{target} exists; use --force to replace it")
-    with _open_store(settings) as store:
+        raise BadInputError(f"{visible(str(target))} is a folder; give the path of a file")
+    if os.path.lexists(target) and not force:
+        raise BadInputError(f"{visible(str(target))} exists; use --force to replace it")
+    with _open_store(settings, create=False) as store:
+        if not store.exists:
+            raise BadInputError(
+                f"there is no database at {visible(store.label)} yet, so nothing to back up "
+                "(check MLOPS_QUIZ_HOME or --db)"
+            )
+        if store.engine.dialect.name == "sqlite" and target.resolve() in _live_files(store):
+            raise BadInputError(
+                f"{visible(str(target))} is the live database (or its journal); "
+                "write the copy somewhere else"
+            )
         store.backup(target)
-    print(f"backed up {store.label} to {target}")
+    print(f"backed up {visible(store.label)} to {visible(str(target))}")
 
 
 @app.command()
+@reports_errors
+def restore(
+    source: Annotated[Path, typer.Argument(help="A backup made by 'mlops-quiz backup'.")],
+    db: DbOption = None,
+) -> None:
+    """Put a backup back in place of the progress database.
+
+    The backup is checked first (an mlops-quiz database, sound, not from a newer version),
+    the database as it is now is kept beside it, and the copy goes through SQLite's backup
+    API, so a journal left by a killed session cannot corrupt it. Refused while another
+    session is saving.
+    """
+    from mlops_quiz.store import check_backup
+    from mlops_quiz.text import visible
+
+    settings = _settings(db, None, None)
+    check_backup(source)
+    with _open_store(settings, saves=True) as store:
+        if store.engine.dialect.name != "sqlite":
+            raise BadInputError("restore works with SQLite databases; use your database's tools")
+        if source.resolve() in _live_files(store):
+            raise BadInputError(f"{visible(str(source))} is the live database itself")
+        kept = _copy_aside(store, "before-restore")
+        try:
+            store.restore(source)
+        except BaseException:
+            kept.unlink(missing_ok=True)
+            raise
+    print(f"restored {visible(store.label)} from {visible(str(source))}")
+    print(f"the database as it was is kept in {visible(str(kept))}")
+
+
+@app.command()
+@reports_errors
 def path() -> None:
     """Print where progress and your own questions are kept."""
     from mlops_quiz import config
+    from mlops_quiz.store import safe_url
+    from mlops_quiz.text import visible
 
-    print(f"data folder: {config.data_dir()}")
-    print(f"database:    {config.db_url(None)}")
+    print(f"data folder: {visible(str(config.data_dir()))}")
+    print(f"database:    {visible(safe_url(config.db_url(None)))}")
     for bank_file in config.bank_paths(None):
-        print(f"bank:        {bank_file}")
+        print(f"bank:        {visible(str(bank_file))}")
+    for message in config.bank_warnings(None):
+        _warn(message)
 
 
 def main() -> None:
-    if sys.argv[1:] in (["--version"], ["-V"]):  # the commonest check of all, kept instant
+    args = sys.argv[1:]
+    if args in (["--version"], ["-V"]):  # the commonest check of all, kept instant
         print(f"mlops-quiz {__version__}")
         return
+    if not args:
+        args = ["--help"]  # on stdout, exit code 0
+    # Click's exception classes, whether Typer vendors Click or depends on it.
+    usage_error: type[Any] = typer.BadParameter.__mro__[1]
+    click_exception: type[Any] = typer.BadParameter.__mro__[2]
+    command = typer.main.get_command(app)
     try:
-        app()
-    except KeyboardInterrupt:
+        code = command.main(args=args, prog_name="mlops-quiz", standalone_mode=False)
+    except usage_error as exc:
+        # One line in the project's format, not Click's four.
+        where = exc.ctx.command_path if exc.ctx is not None else "mlops-quiz"
+        message = " ".join(exc.format_message().split())
+        sys.stderr.write(f"error: {message} (see '{where} --help')\n")
+        sys.exit(exc.exit_code)
+    except click_exception as exc:
+        sys.stderr.write(f"error: {' '.join(exc.format_message().split())}\n")
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("\ninterrupted\n")
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(EXIT_FAILURE)
+    if isinstance(code, int) and code:
+        sys.exit(code)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
+MAX_PROBLEMS_SHOWN = 50
+"""A file with thousands of problems is reported by its first ones, not a flood of lines."""
 
 
 class QuizError(Exception):
@@ -23,7 +25,10 @@ class BankError(BadInputError):
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        super().__init__("\n".join(problems))
+        shown = problems[:MAX_PROBLEMS_SHOWN]
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            shown.append(f"... and {len(problems) - MAX_PROBLEMS_SHOWN:,} more problems")
+        super().__init__("\n".join(shown))
 
 
 class StoreError(QuizError):

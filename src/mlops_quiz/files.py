@@ -20,3 +20,25 @@ def is_read_only(path: Path) -> bool:
     except OSError:
         return False
     return not os.access(path, os.W_OK) or not mode & WRITE_BITS
+
+
+PRIVATE_FOLDER_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def unsafe_folder(path: Path) -> str | None:
+    """Why a folder of ours (data or cache) is not safe to use, or None.
+
+    As ssh does for ``~/.ssh``: a folder owned by someone else, or that others may write to, lets
+    them plant or swap files (a fake question, a database that records what we type).
+    """
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    if uid is not None and st.st_uid != uid:
+        return f"belongs to another user (uid {st.st_uid})"
+    if st.st_mode & stat.S_IWOTH:
+        return "can be written by other users (chmod o-w or chmod 700 it)"
+    return None

@@ -135,16 +135,25 @@ def check_known(names: list[str], migrations: list[Migration]) -> None:
         )
 
 
-def pending(conn: Connection, migrations: list[Migration] = MIGRATIONS) -> list[Migration]:
-    names = applied(conn)
+def check_ours(
+    tables: list[str], names: list[str], migrations: list[Migration] = MIGRATIONS
+) -> None:
+    """Refuse a database that a newer version wrote, or that holds someone else's tables.
+
+    ``tables`` are the database's table names, ``names`` the migrations it records."""
     check_known(names, migrations)
     if not names:
-        foreign = [t for t in inspect(conn).get_table_names() if not t.startswith("sqlite_")]
+        foreign = [t for t in tables if not t.startswith("sqlite_")]
         if foreign:
             raise StoreError(
                 "this database holds other tables and no mlops-quiz progress "
                 f"({', '.join(sorted(foreign)[:3])}); choose another --db"
             )
+
+
+def pending(conn: Connection, migrations: list[Migration] = MIGRATIONS) -> list[Migration]:
+    names = applied(conn)
+    check_ours(inspect(conn).get_table_names() if not names else [], names, migrations)
     return [m for m in migrations if m.__name__ not in names]
 
 

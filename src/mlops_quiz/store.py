@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
+import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,10 +45,13 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 
 from mlops_quiz import migrations
 from mlops_quiz.errors import BadInputError, NewerDatabaseError, QuizError, StoreError
-from mlops_quiz.files import is_read_only
+from mlops_quiz.files import PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, is_read_only, unsafe_folder
 from mlops_quiz.scheduler import PASSING_GRADE, CardState
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
+RESTORE_LOCK_SECONDS = 5
 BUSY_TIMEOUT_SECONDS = 30
 NEXT_DUE_PEEK = 50
 
@@ -157,21 +163,30 @@ def _state_from(row: Any, prefix: str = "") -> CardState:
     )
 
 
-def check_sqlite_path(path: Path, create_folder: bool) -> None:
-    """Refuse, without writing anything, a path that cannot safely hold our database."""
+def check_sqlite_path(path: Path, create_folder: bool, private: bool = False) -> None:
+    """Refuse, without writing anything, a path that cannot safely hold our database.
+
+    ``private``: the path is in the data folder, which is made only for us (0700) and refused
+    when someone else could write into it."""
     folder = path.parent
     if not folder.exists():
         if not create_folder:
             raise StoreError(f"cannot open the database {path}: folder {folder} does not exist")
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            os.makedirs(folder, mode=PRIVATE_FOLDER_MODE, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the data folder {folder}: {exc.strerror}") from None
     if not folder.is_dir():
         raise StoreError(f"cannot open the database {path}: {folder} is not a folder")
+    if private:
+        reason = unsafe_folder(folder)
+        if reason:
+            raise StoreError(f"the data folder {folder} {reason}; refusing to use it")
     if path.exists():
         if path.is_dir():
             raise StoreError(f"cannot open the database {path}: it is a folder")
+        if not path.is_file():
+            raise StoreError(f"cannot open the database {path}: it is not a regular file")
         try:
             with path.open("rb") as handle:
                 header = handle.read(len(SQLITE_HEADER))
@@ -188,14 +203,59 @@ def check_sqlite_path(path: Path, create_folder: bool) -> None:
         )
 
 
+def precheck_sqlite(path: Path) -> None:
+    """Refuse a foreign database, or one a newer version wrote, before anything writes to it:
+    the check reads through a read-only connection, so the file keeps every byte."""
+    import sqlite3
+    from urllib.parse import quote
+
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        # immutable: no lock, no -shm or -wal file made beside a database that is not ours.
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return  # the normal open reports it
+    try:
+        tables = [
+            str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        names: list[str] = []
+        if migrations.MIGRATIONS_TABLE in tables:
+            names = [
+                str(r[0]) for r in conn.execute(f"SELECT name FROM {migrations.MIGRATIONS_TABLE}")
+            ]
+    except sqlite3.DatabaseError as exc:
+        message = str(exc)
+        if "not a database" in message or "malformed" in message:
+            raise StoreError(
+                f"cannot open the database {path}: {message} "
+                "(the file is damaged or not a database; it was left untouched)"
+            ) from None
+        return  # e.g. a WAL that a read-only connection cannot read: the normal open checks
+    finally:
+        conn.close()
+    migrations.check_ours(tables, names)
+
+
+def safe_url(url: str) -> str:
+    """A database URL fit to show: the password masked; a URL that cannot be parsed is
+    never echoed (it may be nothing but a password)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(a database URL that cannot be parsed)"
+
+
 def _sqlite_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # WAL is switched on in Store.open once the database is known to be ours and current:
+        # a foreign or newer file is refused with every byte as it was.
         dbapi_conn.isolation_level = None  # transactions are begun explicitly, below
         cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
@@ -206,6 +266,66 @@ def _sqlite_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+class _Busy(Exception):
+    """The database stayed locked by another process."""
+
+
+def check_backup(path: Path) -> None:
+    """Refuse, without writing to it, a file that is not a sound mlops-quiz database."""
+    from urllib.parse import quote
+
+    if not path.is_file():
+        what = "does not exist" if not path.exists() else "is not a regular file"
+        raise BadInputError(f"cannot restore from {path}: it {what}")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise BadInputError(f"cannot read {path}: {exc.strerror}") from None
+    if header != SQLITE_HEADER:
+        raise BadInputError(f"cannot restore from {path}: it is not an SQLite database")
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise BadInputError(
+            f"cannot restore from {path}: it has a write-ahead log beside it, so it is a live "
+            f"database; copy it first with 'mlops-quiz backup --db sqlite:///{path} COPY'"
+        )
+    precheck_sqlite(path)
+    conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True)
+    try:
+        tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master")}
+        result = "; ".join(str(r[0]) for r in conn.execute("PRAGMA integrity_check"))
+    except sqlite3.Error as exc:
+        raise BadInputError(f"cannot restore from {path}: {exc}") from None
+    finally:
+        conn.close()
+    if migrations.MIGRATIONS_TABLE not in tables:
+        raise BadInputError(f"cannot restore from {path}: it holds no mlops-quiz progress")
+    if result != "ok":
+        raise BadInputError(f"cannot restore from {path}: it is damaged ({result[:200]})")
+
+
+def _make_private(path: Path) -> None:
+    """Create the database file 0600 (SQLite would follow the umask, often 0644: others could
+    read what the learner typed), and take group and other bits off an existing one."""
+    try:
+        if not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+        elif path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+            os.chmod(path, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        pass  # another process made it first
+    except OSError as exc:
+        raise StoreError(f"cannot create the database {path}: {exc.strerror}") from None
+
+
+def _masked(exc: BaseException, url: Any) -> str:
+    """An exception's first line, with the URL's password (if any) masked."""
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    password = getattr(url, "password", None)
+    return message.replace(str(password), "***") if password else message
 
 
 def _describe(exc: BaseException) -> str:
@@ -219,28 +339,71 @@ class Store:
     def __init__(self, engine: Engine, label: str) -> None:
         self.engine = engine
         self.label = label
+        self.exists = True
+        self.secret: str | None = None
+        """The URL's password, masked in every message."""
+        """False for a reading command's empty stand-in of a database file not made yet."""
         self._conn: Connection | None = None
 
     # ------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, url: str, create_folder: bool = False) -> Store:
-        """Open (creating and migrating as needed) the database at a SQLAlchemy URL."""
+    def open(
+        cls,
+        url: str,
+        create_folder: bool = False,
+        private: bool = False,
+        saves: bool = False,
+        create: bool = True,
+    ) -> Store:
+        """Open (creating and migrating as needed) the database at a SQLAlchemy URL.
+
+        ``private``: the database lives in the data folder; the folder is made 0700 and the file
+        0600, and a folder that others can write to is refused. ``saves``: the command saves
+        answers, so an in-memory database (which keeps nothing) is refused. ``create=False``
+        (reading commands): a SQLite file that does not exist is not made; the store is an empty
+        one in memory, and ``exists`` is False.
+        """
+        shown = safe_url(url)
         try:
             parsed = make_url(url)
         except ArgumentError:
-            raise BadInputError(f"not a database URL: {url!r}") from None
+            raise BadInputError(f"not a database URL: {shown}") from None
         is_sqlite = parsed.get_backend_name() == "sqlite"
-        label = url
-        if is_sqlite and parsed.database and parsed.database != ":memory:":
-            path = Path(parsed.database).expanduser()
-            check_sqlite_path(path, create_folder)
-            label = str(path)
+        label = shown
+        exists = True
+        if is_sqlite:
+            if not parsed.database or parsed.database == ":memory:" or "mode=memory" in url:
+                if saves:
+                    raise BadInputError(
+                        f"{shown} is an in-memory database, which keeps nothing; "
+                        "give a file (sqlite:///PATH)"
+                    )
+            else:
+                path = Path(parsed.database).expanduser().absolute()
+                label = str(path)
+                exists = path.exists()
+                if not exists and not create and (create_folder or path.parent.is_dir()):
+                    url = "sqlite://"
+                else:
+                    check_sqlite_path(path, create_folder, private)
+                    try:
+                        precheck_sqlite(path)
+                    except NewerDatabaseError as exc:
+                        raise NewerDatabaseError(f"{label}: {exc}") from None
+                    if private:
+                        _make_private(path)
+                    # One path: the file checked is the file opened (``~`` expanded).
+                    url = parsed.set(database=str(path)).render_as_string(hide_password=False)
         try:
             engine = _sqlite_engine(url) if is_sqlite else create_engine(url)
-        except (NoSuchModuleError, ArgumentError, ImportError) as exc:
-            raise BadInputError(f"cannot use the database URL {url!r}: {exc}") from None
+        except (NoSuchModuleError, ArgumentError, ImportError, TypeError, ValueError) as exc:
+            raise BadInputError(
+                f"cannot use the database URL {shown}: {_masked(exc, parsed)}"
+            ) from None
         store = cls(engine, label)
+        store.exists = exists
+        store.secret = parsed.password
         try:
             store.migrate()
         except NewerDatabaseError as exc:
@@ -249,6 +412,11 @@ class Store:
         except QuizError:
             store.close()
             raise
+        except (TypeError, ValueError) as exc:  # e.g. ?timeout=abc reaches the driver
+            store.close()
+            raise BadInputError(
+                f"cannot use the database URL {shown}: {_masked(exc, parsed)}"
+            ) from None
         return store
 
     def migrate(self) -> None:
@@ -256,6 +424,10 @@ class Store:
             conn = self.conn
             with conn.begin():
                 todo = migrations.pending(conn)
+            if self.engine.dialect.name == "sqlite":
+                raw = conn.connection.dbapi_connection
+                assert raw is not None
+                raw.execute("PRAGMA journal_mode=WAL")
             for migration in todo:
                 with self._write() as wconn:
                     # Another process may have applied it since we looked.
@@ -292,6 +464,8 @@ class Store:
                 self._conn.invalidate()
                 self._conn = None
             message = _describe(exc)
+            if self.secret:
+                message = message.replace(str(self.secret), "***")
             if "file is not a database" in message or "malformed" in message:
                 message += " (the file is damaged or not a database; it was left untouched)"
             raise StoreError(f"cannot {action} the database {self.label}: {message}") from None
@@ -574,37 +748,87 @@ class Store:
             self.conn.rollback()
         return "; ".join(str(r[0]) for r in rows)
 
-    def backup(self, target: Path) -> None:
-        """A consistent copy through SQLite's online backup API, safe while others write."""
-        import sqlite3
-        import tempfile
+    @contextmanager
+    def _raw_sqlite(self) -> Iterator[sqlite3.Connection]:
+        raw = self.engine.raw_connection()
+        try:
+            source = raw.driver_connection
+            assert isinstance(source, sqlite3.Connection)
+            yield source
+        finally:
+            raw.close()
 
+    def backup(self, target: Path) -> None:
+        """A consistent copy through SQLite's online backup API, safe while others write.
+
+        The copy is written to a temporary file beside ``target``, made private (0600), and
+        renamed over it: a failed backup (a full disk) leaves ``target`` as it was."""
         if self.engine.dialect.name != "sqlite":
             raise StoreError("backup works with SQLite databases; use your database's own tools")
         folder = target.parent
         if not folder.is_dir():
             raise BadInputError(f"cannot write the backup: folder {folder} does not exist")
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        except OSError as exc:
+            raise StoreError(f"cannot write the backup in {folder}: {exc.strerror}") from None
         os.close(fd)
         try:
-            with self._guard("back up"):
-                raw = self.engine.raw_connection()
+            with self._guard("back up"), self._raw_sqlite() as source:
+                copy = sqlite3.connect(tmp)
                 try:
-                    source = raw.driver_connection
-                    assert isinstance(source, sqlite3.Connection)
-                    copy = sqlite3.connect(tmp)
-                    try:
-                        source.backup(copy)
-                        copy.execute("PRAGMA journal_mode=DELETE")
-                    finally:
-                        copy.close()
+                    source.backup(copy)
+                    copy.execute("PRAGMA journal_mode=DELETE")
                 finally:
-                    raw.close()
+                    copy.close()
             os.replace(tmp, target)
-        except BaseException:
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write the backup {target}: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"cannot write the backup {target}: {exc.strerror or exc}") from None
+        finally:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            raise
+
+    def restore(self, source: Path, lock_timeout: float = RESTORE_LOCK_SECONDS) -> None:
+        """Replace this database's content with a backup's, through SQLite's backup API.
+
+        The copy goes through this database's own connection, so its write-ahead log and its
+        locks are honoured (copying a file over a database whose ``-wal`` is left over lets
+        SQLite replay that log onto the copy). Refused while another process holds the write
+        lock for longer than ``lock_timeout``. The caller checks ``source`` first (``check_backup``)
+        and keeps a copy of what is replaced."""
+        from urllib.parse import quote
+
+        if self.engine.dialect.name != "sqlite":
+            raise StoreError("restore works with SQLite databases; use your database's own tools")
+        deadline = time.monotonic() + lock_timeout
+
+        def progress(status: int, _remaining: int, _total: int) -> None:
+            if status in (SQLITE_BUSY, SQLITE_LOCKED) and time.monotonic() > deadline:
+                raise _Busy
+
+        self.close()  # our own connection must not hold a read transaction
+        try:
+            backup = sqlite3.connect(f"file:{quote(str(source))}?mode=ro&immutable=1", uri=True)
+            try:
+                with self._raw_sqlite() as live:
+                    live.execute(f"PRAGMA busy_timeout = {int(lock_timeout * 1000)}")
+                    try:
+                        backup.backup(live, progress=progress, sleep=0.05)
+                        live.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    finally:
+                        live.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+            finally:
+                backup.close()
+        except _Busy:
+            raise StoreError(
+                f"the database {self.label} is in use (a session is saving); "
+                "close other mlops-quiz sessions and try again"
+            ) from None
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot restore into {self.label}: {exc}") from None
+        self.migrate()  # a backup from an older version is brought up to date
 
     def profiles(self) -> list[str]:
         with self._guard("read"), self._read() as conn:

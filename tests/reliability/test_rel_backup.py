@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pexpect
@@ -72,10 +71,9 @@ def test_backup_during_a_session_and_restore(
 
     # Restore 1: use the copy directly.
     assert retention(env, small_bank, "--db", f"sqlite:///{copy}") == at_backup
-    # Restore 2: copy it over progress.db (no session running).
-    for leftover in (Path(f"{db}-wal"), Path(f"{db}-shm")):
-        assert not leftover.exists()
-    shutil.copyfile(copy, db)
+    # Restore 2: put it back in place of progress.db, the way the README says.
+    restored = run(["restore", str(copy)], env)
+    assert restored.returncode == 0, restored.stderr
     assert retention(env, small_bank) == at_backup
     assert reviewed_ids(db) == SMALL_IDS[:2]
     assert integrity(db) == "ok"
@@ -83,7 +81,8 @@ def test_backup_during_a_session_and_restore(
 
 def test_backup_refuses_to_overwrite_without_force(script_env, small_bank: Path, tmp_path: Path):
     env = env_with(script_env)
-    assert run(["stats", "--bank", str(small_bank)], env).returncode == 0
+    studied = run(["study", "--bank", str(small_bank), "--new", "1"], env, "x\n4\n")
+    assert studied.returncode == 0, studied.stderr
     target = tmp_path / "keep.db"
     target.write_bytes(b"precious")
     refused = run(["backup", str(target)], env)

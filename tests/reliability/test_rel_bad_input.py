@@ -169,12 +169,12 @@ questions:
     topic: evil
     type: mcq
     prompt: "Pick \e[1A [i]one[/i]"
-    choices: ["[red]one[/]", "\e[2Jtwo", "three \a"]
+    choices: ["[red]one[/]", "two [/b]", "three [link=x]"]
     correct: a
   - id: evil-cloze
     topic: evil
     type: cloze
-    prompt: "Fill [b]{{[red]x[/]|\e[2Jy}}[/b] now"
+    prompt: "Fill \e[2J [b]{{[red]x[/]|y}}[/b] now"
 """
 
 

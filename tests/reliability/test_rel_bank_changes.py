@@ -99,7 +99,7 @@ def test_renamed_id_is_reported_and_pruned(script_env, small_bank: Path, quiz_ho
     assert "other: open-one" not in report.stdout  # still in the bank
     assert query(db, "SELECT count(*) FROM reviews WHERE question_id = 'mcq-one'") == [(1,)]
 
-    pruned = run(["doctor", "--prune", "--bank", str(small_bank)], env)
+    pruned = run(["doctor", "--prune", "--yes", "--any-bank", "--bank", str(small_bank)], env)
     assert pruned.returncode == 0, pruned.stderr
     assert "pruned: 2 rows" in pruned.stdout  # its card and its one answer
     assert query(db, "SELECT count(*) FROM reviews WHERE question_id = 'mcq-one'") == [(0,)]

@@ -1,0 +1,84 @@
+"""Text from outside (bank files, typed answers, profile names, paths): made safe to show, and
+folded for comparison.
+
+``visible`` is the one function that makes such text safe for a terminal or a JSON document:
+control, format and separator characters (escape sequences, zero-width and bidi marks, tag
+characters, line and paragraph separators) are shown as ``\\u200b``-style escapes instead of
+being sent. ``fold`` is how answers and choices are compared: those characters dropped, accents
+and case ignored, spacing collapsed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+"""Unicode categories that draw nothing (or move the cursor) when printed."""
+
+_ASCII_SAFE = re.compile(r"[\x20-\x7e\n]*")
+
+
+def is_hidden(char: str) -> bool:
+    return unicodedata.category(char) in HIDDEN_CATEGORIES
+
+
+def hidden_chars(text: str) -> list[str]:
+    """The characters of ``text`` that would not show as themselves (newlines and tabs aside)."""
+    if _ASCII_SAFE.fullmatch(text):
+        return []
+    return [c for c in text if c not in "\n\t" and is_hidden(c)]
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def visible(text: str, keep_newlines: bool = True) -> str:
+    """Text with every hidden character shown as an escape (tabs become four spaces)."""
+    if _ASCII_SAFE.fullmatch(text) and (keep_newlines or "\n" not in text):
+        return text
+    out = []
+    for char in text.replace("\t", "    "):
+        if char == "\n" and keep_newlines:
+            out.append(char)
+        elif char == "\n" or is_hidden(char):
+            out.append(_escape(char))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def json_safe(document: str) -> str:
+    """A JSON document with hidden characters inside its strings written as ``\\uXXXX``
+    escapes: the same data, but nothing in it can act on the terminal that shows it."""
+    if document.isascii():
+        return document
+    out = []
+    for char in document:
+        if is_hidden(char) and char != "\n":
+            code = ord(char)
+            if code > 0xFFFF:  # JSON escapes astral characters as a surrogate pair
+                code -= 0x10000
+                out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+            else:
+                out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def fold(text: str) -> str:
+    """Text folded for comparison: hidden characters dropped, no accents, no case, single
+    spaces, no trailing period. Callers cap the length first (normalisation is not linear on
+    long runs of combining marks)."""
+    if not text.isascii():
+        text = "".join(c for c in text if not is_hidden(c) or c in "\n\t")
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(text.casefold().split()).rstrip(".").strip()
