@@ -150,3 +150,133 @@ def test_kedro_answer_fixes_the_notes(bank: Bank):
     answer = bank.by_id()["chal-kedro-problems"].answer
     assert "Prefect" in answer
     assert "orchestrator" in answer.lower()
+
+
+def test_continuous_training_names_every_trigger(bank: Bank):
+    item = bank.by_id()["comp-continuous-training"]
+    points = " | ".join(item.key_points).lower()
+    answer = item.answer.lower()
+    for trigger in ("new data", "code", "schedule", "monitoring", "decay", "ad hoc"):
+        assert trigger in points, trigger
+        assert trigger in answer, trigger
+    assert "manual" in points
+
+
+def test_seven_processes_rest_on_the_capabilities(bank: Bank):
+    item = bank.by_id()["comp-seven-processes"]
+    assert "the processes rest on core technical capabilities" in item.key_points
+    overview = item.answer.lower()
+    assert "monitoring" in overview and "ad hoc" in overview
+
+
+def test_ai_system_cloze_has_one_right_answer(bank: Bank):
+    item = bank.by_id()["dcai-ai-system-cloze"]
+    assert len(item.gaps) == 2
+    for right in ("data; model", "data; algorithm", "data; model/algorithm"):
+        check = check_answer(item, right)
+        assert check is not None and check.correct, right
+    for wrong in ("code; data", "model; data", "data; data", "data; code"):
+        check = check_answer(item, wrong)
+        assert check is not None and not check.correct, wrong
+
+
+def test_lifecycle_cloze_has_the_four_stages_in_order(bank: Bank):
+    items = bank.by_id()
+    assert "dcai-lifecycle-ends-cloze" not in items
+    assert "dcai-lifecycle-middle-cloze" not in items
+    item = items["dcai-lifecycle-stages-cloze"]
+    assert len(item.gaps) == 4
+    for answer in (
+        "scope project; collect data; train model; deploy in production",
+        "scoping; data; modeling; deployment",
+        "Scoping; Data; Modelling; Deployment",
+    ):
+        check = check_answer(item, answer)
+        assert check is not None and check.correct, answer
+    swapped = check_answer(item, "scoping; modeling; data; deployment")
+    assert swapped is not None and swapped.parts == (True, False, False, True)
+
+
+def test_no_other_lifecycle_cloze_gives_the_stages_away(bank: Bank):
+    stages = re.compile(r"scop|collect|deploy", re.IGNORECASE)
+    for q in bank.questions:
+        if q.topic == "data-centric-ai" and q.type == "cloze" and "lifecycle" in q.tags:
+            assert q.id == "dcai-lifecycle-stages-cloze" or not stages.search(q.prompt), q.id
+
+
+def test_model_governance_has_an_open_item_with_its_key_points(bank: Bank):
+    item = bank.by_id()["fw-model-governance"]
+    assert item.type == "open" and item.topic == "mlops-framework"
+    assert "governance" in item.prompt.lower()
+    assert item.key_points == (
+        "register, review, validate and approve models for release",
+        "manual, semi-automated or fully automated",
+        "models and metadata versioned in the model registry",
+        "challenger compared with the production model",
+        "fairness and explainability checked",
+        "approve or reject against release criteria",
+        "approved models released to deployment",
+        "report on the performance of deployed models",
+    )
+    short = [q for q in bank.questions if "governance" in q.tags and q.type != "open"]
+    assert len(short) >= 4
+
+
+def test_cloze_gaps_accept_the_forms_a_learner_types(bank: Bank):
+    items = bank.by_id()
+    for qid, answer in (
+        ("dcai-hold-fixed-cloze", "code/algorithm; data"),
+        ("dcai-hold-fixed-cloze", "model/algorithm; data"),
+        ("dcai-change-x-y-cloze", "input x; label y"),
+        ("fw-ct-cloze", "continuous training (CT)"),
+        ("dcai-steel-defect-cloze", "76.2 percent; 0 percent; 16.9 percent"),
+        ("dcai-steel-defect-cloze", "76.2%; +0%; 16.9 per cent"),
+        ("dcai-noise-example-cloze", "five hundred; twelve percent; sixty"),
+        ("comp-72-percent-cloze", "seventy-two percent"),
+        ("fw-level1-containerised-cloze", "containers"),
+    ):
+        check = check_answer(items[qid], answer)
+        assert check is not None and check.correct, (qid, answer)
+
+
+def test_key_points_are_short_and_not_about_the_notes(bank: Bank):
+    for q in bank.questions:
+        for point in q.key_points:
+            assert len(point.split()) <= 14, (q.id, point)
+            assert "slide" not in point.lower(), (q.id, point)
+    assert "remedy is monitoring and frequent retraining" not in (
+        bank.by_id()["fw-level0-monitoring"].key_points
+    )
+    assert "pipelines can be combined and reused" not in (
+        bank.by_id()["chal-pipeline-order"].key_points
+    )
+
+
+LABELLING_TELL = re.compile(r"label+ing (instruction|tool)|annotator", re.IGNORECASE)
+
+
+def test_labelling_distractors_stay_in_the_data_centric_topic(bank: Bank):
+    for q in bank.questions:
+        if q.type == "mcq" and q.topic != "data-centric-ai":
+            wrong = [c for i, c in enumerate(q.choices) if i not in q.correct]
+            assert not any(LABELLING_TELL.search(c) for c in wrong), q.id
+
+
+def test_single_answer_letters_are_spread_over_a_to_d(bank: Bank):
+    letters = Counter(
+        "abcd"[q.correct[0]] for q in bank.questions if q.type == "mcq" and len(q.correct) == 1
+    )
+    total = sum(letters.values())
+    assert set(letters) == set("abcd")
+    assert all(0.2 * total <= n <= 0.32 * total for n in letters.values()), letters
+
+
+def test_the_right_choice_is_not_the_longest_by_a_margin(bank: Bank):
+    strictly_longest = 0
+    single = [q for q in bank.questions if q.type == "mcq" and len(q.correct) == 1]
+    for q in single:
+        right = len(q.choices[q.correct[0]])
+        longest_wrong = max(len(c) for i, c in enumerate(q.choices) if i != q.correct[0])
+        assert right <= 1.4 * longest_wrong, q.id
+        strictly_longest += right > longest_wrong
+    assert strictly_longest <= len(single) / 3
