@@ -47,7 +47,7 @@ that drawing, normalising and checking an item stays fast whatever a file holds.
 MAX_KEY_POINTS = 30
 MAX_TAGS = 20
 MAX_GAPS = 30
-MAX_GAP_ANSWERS = 20
+MAX_GAP_ANSWERS = 50
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_.-]*")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
