@@ -13,6 +13,7 @@ import contextlib
 import os
 import re
 import tempfile
+import time
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +30,8 @@ NEW_FILE_HEADER = (
     '# My own questions for mlops-quiz. Format: see the README, section "The bank format".\n'
 )
 MAX_SLUG_LENGTH = 48
+LOCK_TIMEOUT_SECONDS = 10.0
+LOCK_POLL_SECONDS = 0.05
 TEMP_PREFIX = "."
 TEMP_SUFFIX = ".tmp"
 
@@ -134,25 +137,56 @@ def _end_of_block(text: str, end: int) -> int:
 
 
 @contextlib.contextmanager
-def locked(folder: Path) -> Iterator[None]:
-    """Serialise writers of bank files in one folder (no-op where flock is missing)."""
+def locked(bank: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+    """Serialise writers of one bank file (no-op where flock is missing).
+
+    The lock is a file of our own beside the bank (``.NAME.lock``), never the bank's folder,
+    which someone else may hold; waiting is bounded by ``timeout``."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
         yield
         return
-    fd = os.open(folder, os.O_RDONLY)
+    lock_path = bank.with_name(f".{bank.name}.lock")
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise BankError(
+            [f"{bank}: cannot create the lock file {lock_path}: {exc.strerror}"]
+        ) from None
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise BankError(
+                        [
+                            f"{bank}: another program is writing this bank (it holds "
+                            f"{lock_path}); try again when it is done"
+                        ]
+                    ) from None
+                time.sleep(LOCK_POLL_SECONDS)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def _new_file_mode() -> int:
+    """The mode a new file gets from the umask (read without changing it for long)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def write_atomically(path: Path, text: str, encoding_bom: bool) -> None:
     data = ((BOM if encoding_bom else "") + text).encode("utf-8")
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    mode = path.stat().st_mode & 0o777 if path.exists() else _new_file_mode()
     fd, tmp = tempfile.mkstemp(
         dir=path.parent, prefix=TEMP_PREFIX + path.name + ".", suffix=TEMP_SUFFIX
     )
@@ -175,6 +209,19 @@ def write_atomically(path: Path, text: str, encoding_bom: bool) -> None:
             os.close(dir_fd)
 
 
+def real_target(target: Path) -> Path:
+    """The file to write: a link is followed (the linked file is updated, the link kept);
+    anything but a regular file (a device, a pipe, a folder) is refused."""
+    name = str(target)
+    if target.is_symlink():
+        if not target.exists():
+            raise BankError([f"{name}: is a link to a file that does not exist"])
+        target = target.resolve()
+    if target.exists() and not target.is_file():
+        raise BankError([f"{name}: is not a regular file; a question can only go into a file"])
+    return target
+
+
 def add_question(target: Path, others: list[Path], item: dict[str, Any]) -> str:
     """Validate and append a question to ``target``; returns its id.
 
@@ -183,6 +230,7 @@ def add_question(target: Path, others: list[Path], item: dict[str, Any]) -> str:
     """
     from mlops_quiz.bank import parse_file
 
+    target = real_target(target)
     name = str(target)
     folder = target.parent
     if not folder.is_dir():
@@ -193,7 +241,7 @@ def add_question(target: Path, others: list[Path], item: dict[str, Any]) -> str:
     for place, what in ((folder, "its folder is"), (target, "the file is")):
         if is_read_only(place):
             raise BankError([f"{name}: cannot add a question: {what} read-only"])
-    with locked(folder):
+    with locked(target):
         exists = target.exists()
         text = read_text(target) if exists else ""
         had_bom = exists and target.read_bytes()[:3] == BOM.encode("utf-8")

@@ -83,7 +83,10 @@ def test_failing_rename_keeps_the_old_bytes_and_no_temporary_file(
     if expected is BankError:
         assert raised.value.problems[0].startswith(f"{small_bank}: cannot write")
     assert small_bank.read_bytes() == before
-    assert [p.name for p in small_bank.parent.iterdir() if p.is_file()] == ["bank.yaml"]
+    # No temporary file is left; the writers' lock file beside the bank stays, empty.
+    left = sorted(p.name for p in small_bank.parent.iterdir() if p.is_file())
+    assert left == [".bank.yaml.lock", "bank.yaml"]
+    assert (small_bank.parent / ".bank.yaml.lock").stat().st_size == 0
 
 
 def test_failing_fsync_keeps_the_old_bytes(small_bank: Path, monkeypatch: pytest.MonkeyPatch):
