@@ -292,7 +292,10 @@ def check_backup(path: Path) -> None:
             f"cannot restore from {path}: it has a write-ahead log beside it, so it is a live "
             f"database; copy it first with 'mlops-quiz backup --db sqlite:///{path} COPY'"
         )
-    precheck_sqlite(path)
+    try:
+        precheck_sqlite(path)
+    except StoreError as exc:
+        raise BadInputError(f"cannot restore from {path}: {exc}") from None
     conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True)
     try:
         tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master")}
