@@ -456,6 +456,9 @@ def path() -> None:
         print(f"bank:        {bank_file}")
 
 
+from mlops_quiz import cli_transfer  # noqa: E402, F401 - registers export and import
+
+
 def main() -> None:
     if sys.argv[1:] in (["--version"], ["-V"]):  # the commonest check of all, kept instant
         print(f"mlops-quiz {__version__}")
