@@ -40,7 +40,7 @@ def question_lines(number: int, question: Question) -> list[str]:
         lines += ["", f"*Answer:* {right}", ""]
     if question.type == "cloze":
         filled = "; ".join(
-            f"[{n}] " + " / ".join(escape(a) for a in alts)
+            f"\\[{n}\\] " + " / ".join(escape(a) for a in alts)
             for n, alts in enumerate(question.gaps, 1)
         )
         lines += [f"*Answer:* {filled}", ""]
