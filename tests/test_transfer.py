@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 from conftest import console_script
-
 from mlops_quiz.bank import load_bank
 from mlops_quiz.config import bundled_bank_path
 
@@ -96,12 +95,14 @@ def test_a_sheet_with_bad_rows_writes_nothing(script_env, small_bank: Path, tmp_
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"error: {sheet}:3: question 'describe-drift': unknown type 'essay'; use one of open, mcq, cloze",
+        f"error: {sheet}:3: question 'describe-drift': unknown type 'essay'; "
+        "use one of open, mcq, cloze",
         f"error: {sheet}:4: unknown topic 'nowhere' (known: basics, more)",
         f"error: {sheet}:5: question 'pick-one': correct choice 'd' must be a letter from a to b",
-        f"error: {sheet}:6: question 'an-open-item-with-no-answer': an open question needs an 'answer'",
-        f"error: {sheet}:7: question id 'Bad Id' must be lowercase letters, digits, '-', '_' or '.' "
-        "(at most 80 characters)",
+        f"error: {sheet}:6: question 'an-open-item-with-no-answer': "
+        "an open question needs an 'answer'",
+        f"error: {sheet}:7: question id 'Bad Id' must be lowercase letters, digits, "
+        "'-', '_' or '.' (at most 80 characters)",
     ]
     assert small_bank.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
