@@ -1,8 +1,8 @@
 """Formats from outside: Anki decks, CSV sheets, a Markdown study sheet, portable progress.
 
 Each format has its own module; the bank and the store know nothing of them. This module holds
-what they share: which questions go out, how a question becomes plain fields, and how a file is
-written so that a reader never sees half of it.
+what they share: which questions go out, and how a file is written so that a reader never sees
+half of it.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
-from mlops_quiz.bank import Question, choice_letter
+from mlops_quiz.bank import Question
 from mlops_quiz.errors import BadInputError
 
 QUESTION_FORMATS = {".apkg": "apkg", ".csv": "csv", ".md": "md", ".markdown": "md"}
@@ -42,27 +42,6 @@ def select(questions: Sequence[Question], tags: Iterable[str] | None) -> list[Qu
     if not wanted:
         return list(questions)
     return [q for q in questions if wanted & set(q.tags)]
-
-
-def question_item(question: Question) -> dict[str, Any]:
-    """A question as the fields of a bank item (what ``add-question`` writes)."""
-    item: dict[str, Any] = {
-        "id": question.id,
-        "topic": question.topic,
-        "type": question.type,
-        "prompt": question.prompt,
-    }
-    if question.answer:
-        item["answer"] = question.answer
-    if question.key_points:
-        item["key_points"] = list(question.key_points)
-    if question.choices:
-        item["choices"] = list(question.choices)
-        letters = [choice_letter(i) for i in question.correct]
-        item["correct"] = letters[0] if len(letters) == 1 else letters
-    if question.tags:
-        item["tags"] = list(question.tags)
-    return item
 
 
 def write_file(path: Path, write: Callable[[IO[bytes]], None]) -> None:
