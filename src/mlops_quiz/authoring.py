@@ -83,17 +83,26 @@ def item_yaml(item: dict[str, Any], indent: int) -> str:
 
 def insert_question(text: str, item: dict[str, Any], name: str) -> str:
     """The file's text with the item appended to its ``questions:`` list (same line endings)."""
+    return insert_questions(text, [item], name)
+
+
+def insert_questions(text: str, items: list[dict[str, Any]], name: str) -> str:
+    """The file's text with the items appended to its ``questions:`` list (same line endings)."""
     if "\r\n" not in text:
-        return _insert(text, item, name)
+        return _insert(text, items, name)
     lf_text = text.replace("\r\n", "\n")
-    return _insert(lf_text, item, name).replace("\n", "\r\n")
+    return _insert(lf_text, items, name).replace("\n", "\r\n")
 
 
-def _insert(text: str, item: dict[str, Any], name: str) -> str:
+def _items_yaml(items: list[dict[str, Any]], indent: int) -> str:
+    return "".join(item_yaml(item, indent) for item in items)
+
+
+def _insert(text: str, items: list[dict[str, Any]], name: str) -> str:
     from yaml import MappingNode, ScalarNode, SequenceNode
 
     if not text.strip():
-        return (text or NEW_FILE_HEADER) + "questions:\n" + item_yaml(item, 2)
+        return (text or NEW_FILE_HEADER) + "questions:\n" + _items_yaml(items, 2)
     root = compose(text, name)
     if not isinstance(root, MappingNode):
         raise BankError([f"{name}:1: the top level must be a mapping to add a question to it"])
@@ -104,21 +113,21 @@ def _insert(text: str, item: dict[str, Any], name: str) -> str:
         if isinstance(value, SequenceNode) and not value.flow_style and value.value:
             at = _end_of_block(text, value.end_mark.index)
             head = text[:at] if text[:at].endswith("\n") or at == 0 else text[:at] + "\n"
-            return head + item_yaml(item, value.start_mark.column) + text[at:]
+            return head + _items_yaml(items, value.start_mark.column) + text[at:]
         empty = (isinstance(value, SequenceNode) and not value.value) or (
             isinstance(value, ScalarNode) and value.tag.endswith(":null")
         )
         if empty:
             start, end = value.start_mark.index, value.end_mark.index
             rest = text[end:]
-            return text[:start].rstrip(" ") + "\n" + item_yaml(item, 2) + rest.lstrip(" \n")
+            return text[:start].rstrip(" ") + "\n" + _items_yaml(items, 2) + rest.lstrip(" \n")
         raise BankError(
             [
                 f"{name}:{value.start_mark.line + 1}: 'questions' must be a block list "
                 "(one '- ' item per question) to add a question to it"
             ]
         )
-    return body + "questions:\n" + item_yaml(item, 2)
+    return body + "questions:\n" + _items_yaml(items, 2)
 
 
 def _end_of_block(text: str, end: int) -> int:
@@ -228,6 +237,14 @@ def add_question(target: Path, others: list[Path], item: dict[str, Any]) -> str:
     ``others`` are the other bank files loaded with it (for topics and unique ids). If the item
     has no ``id``, one is made from the prompt.
     """
+    return add_questions(target, others, [item])[0]
+
+
+def add_questions(target: Path, others: list[Path], items: list[dict[str, Any]]) -> list[str]:
+    """Validate and append questions to ``target`` in one atomic write; returns their ids.
+
+    As ``add_question``, for several items: either all of them are added or none.
+    """
     from mlops_quiz.bank import parse_file
 
     target = real_target(target)
@@ -249,17 +266,22 @@ def add_question(target: Path, others: list[Path], item: dict[str, Any]) -> str:
         if text.strip():
             parts.append((name, *parse_text(text, name)))
         current = combine(parts)
-        item = dict(item)
-        if not item.get("id"):
-            item = {"id": unique_id(slugify(str(item.get("prompt", ""))), _ids(current)), **item}
-        item = {k: item[k] for k in sorted(item, key=_field_rank)}
-        new_text = insert_question(text, item, name)
-        _check_result(current, parts, name, new_text, str(item["id"]))
+        taken = _ids(current)
+        ordered = []
+        for item in items:
+            item = dict(item)
+            if not item.get("id"):
+                item = {"id": unique_id(slugify(str(item.get("prompt", ""))), taken), **item}
+            taken.add(str(item["id"]))
+            ordered.append({k: item[k] for k in sorted(item, key=_field_rank)})
+        new_text = insert_questions(text, ordered, name)
+        new_ids = [str(item["id"]) for item in ordered]
+        _check_result(current, parts, name, new_text, new_ids)
         try:
             write_atomically(target, new_text, had_bom)
         except OSError as exc:
             raise BankError([f"{name}: cannot write: {exc.strerror or exc}"]) from None
-    return str(item["id"])
+    return new_ids
 
 
 def _field_rank(name: str) -> int:
@@ -271,12 +293,13 @@ def _ids(bank: Bank) -> set[str]:
 
 
 def _check_result(
-    before: Bank, parts: list[tuple[str, Any, Any]], name: str, new_text: str, new_id: str
+    before: Bank, parts: list[tuple[str, Any, Any]], name: str, new_text: str, new_ids: list[str]
 ) -> None:
-    """The new text must validate with the rest, and hold exactly the old questions plus one."""
+    """The new text must validate with the rest, and hold exactly the old questions plus the
+    new ones."""
     new_parts = [p for p in parts if p[0] != name] + [(name, *parse_text(new_text, name))]
     after = combine(new_parts)
     old_ids = [q.id for q in before.questions]
-    new_ids = [q.id for q in after.questions]
-    if sorted(new_ids) != sorted([*old_ids, new_id]):  # pragma: no cover - a safety net
+    after_ids = [q.id for q in after.questions]
+    if sorted(after_ids) != sorted([*old_ids, *new_ids]):  # pragma: no cover - a safety net
         raise BankError([f"{name}: the question could not be added without changing others"])

@@ -640,6 +640,9 @@ def path() -> None:
         _warn(message)
 
 
+from mlops_quiz import cli_transfer  # noqa: E402, F401 - registers export and import
+
+
 def main() -> None:
     args = sys.argv[1:]
     if args in (["--version"], ["-V"]):  # the commonest check of all, kept instant

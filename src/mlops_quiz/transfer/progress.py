@@ -1,0 +1,208 @@
+"""A profile's progress as portable files: the whole history as JSON Lines, and the review
+log as CSV for a learner's own analysis.
+
+The JSON Lines file starts with a header line (``{"format": "mlops-quiz progress", ...}``),
+then holds one answer per line, in time order, each with a stable unique ``id``. Importing it
+merges the answers into another database: those already there are skipped and the cards are
+recomputed from the merged log (see ``Store.merge_history``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from mlops_quiz.errors import BadInputError
+from mlops_quiz.scheduler import GRADE_MAX, GRADE_MIN, CardState
+from mlops_quiz.store import KIND_CRAM, KIND_REPEAT, KIND_REVIEW, ReviewRecord, Store
+
+FORMAT = "mlops-quiz progress"
+VERSION = 1
+KINDS = (KIND_REVIEW, KIND_REPEAT, KIND_CRAM)
+STATE_FIELDS = ("repetitions", "interval", "ef100", "due", "lapses")
+LOG_COLUMNS = (
+    "reviewed_at",
+    "day",
+    "question",
+    "kind",
+    "grade",
+    "answer",
+    "duration_ms",
+    "interval_before",
+    "interval_after",
+    "ef_before",
+    "ef_after",
+    "due_before",
+    "due_after",
+)
+MAX_PROBLEMS = 50
+
+
+def _state_json(state: CardState) -> dict[str, Any]:
+    return {
+        "repetitions": state.repetitions,
+        "interval": state.interval,
+        "ef100": state.ef100,
+        "due": state.due.isoformat() if state.due else None,
+        "lapses": state.lapses,
+    }
+
+
+def write_history(profile: str, records: Sequence[ReviewRecord], out: IO[bytes]) -> None:
+    header = {"format": FORMAT, "version": VERSION, "profile": profile, "answers": len(records)}
+    out.write((json.dumps(header, ensure_ascii=False) + "\n").encode("utf-8"))
+    for key, record in zip(Store.answer_ids(records), records, strict=True):
+        line = {
+            "id": key,
+            "question": record.question_id,
+            "reviewed_at": record.reviewed_at.isoformat(),
+            "day": record.day.isoformat(),
+            "grade": record.grade,
+            "kind": record.kind,
+            "answer": record.answer,
+            "duration_ms": record.duration_ms,
+            "before": _state_json(record.before),
+            "after": _state_json(record.after),
+        }
+        out.write((json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+class _LineError(Exception):
+    pass
+
+
+def _int(value: Any, what: str, low: int | None = None, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _LineError(f"{what} must be a whole number")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise _LineError(f"{what} must be from {low} to {high}, not {value}")
+    return value
+
+
+def _text(value: Any, what: str, max_length: int | None = None) -> str:
+    if not isinstance(value, str):
+        raise _LineError(f"{what} must be text")
+    if max_length is not None and not 0 < len(value) <= max_length:
+        raise _LineError(f"{what} must have 1 to {max_length} characters")
+    return value
+
+
+def _day(value: Any, what: str) -> date:
+    try:
+        return date.fromisoformat(_text(value, what))
+    except ValueError:
+        raise _LineError(f"{what} is not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _state(value: Any, what: str) -> CardState:
+    if not isinstance(value, dict):
+        raise _LineError(f"{what} must be an object with {', '.join(STATE_FIELDS)}")
+    due = value.get("due")
+    return CardState(
+        repetitions=_int(value.get("repetitions"), f"{what}.repetitions", 0),
+        interval=_int(value.get("interval"), f"{what}.interval", 0),
+        ef100=_int(value.get("ef100"), f"{what}.ef100", 0),
+        due=None if due is None else _day(due, f"{what}.due"),
+        lapses=_int(value.get("lapses"), f"{what}.lapses", 0),
+    )
+
+
+def _record(data: Any) -> ReviewRecord:
+    if not isinstance(data, dict):
+        raise _LineError("each line must be a JSON object")
+    try:
+        moment = datetime.fromisoformat(_text(data.get("reviewed_at"), "reviewed_at"))
+    except ValueError:
+        raise _LineError(f"reviewed_at is not an ISO 8601 time: {data['reviewed_at']!r}") from None
+    if moment.tzinfo is None:
+        raise _LineError("reviewed_at needs its time zone (e.g. +00:00)")
+    kind = _text(data.get("kind"), "kind")
+    if kind not in KINDS:
+        raise _LineError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    return ReviewRecord(
+        question_id=_text(data.get("question"), "question", 80),
+        reviewed_at=moment,
+        day=_day(data.get("day"), "day"),
+        grade=_int(data.get("grade"), "grade", GRADE_MIN, GRADE_MAX),
+        answer=_text(data.get("answer", ""), "answer"),
+        duration_ms=_int(data.get("duration_ms", 0), "duration_ms", 0),
+        kind=kind,
+        before=_state(data.get("before"), "before"),
+        after=_state(data.get("after"), "after"),
+    )
+
+
+def read_history(path: Path) -> list[ReviewRecord]:
+    """The answers of a progress file; every bad line is reported as ``FILE:LINE: message``."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise BadInputError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInputError(
+            f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
+    records: list[ReviewRecord] = []
+    problems: list[str] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"{path}:{number}: not JSON: {exc.msg}")
+            continue
+        if number == 1:
+            if not (isinstance(data, dict) and data.get("format") == FORMAT):
+                raise BadInputError(
+                    f"{path}:1: not an mlops-quiz progress file "
+                    "(write one with 'mlops-quiz export --progress FILE.jsonl')"
+                )
+            if data.get("version") != VERSION:
+                raise BadInputError(
+                    f"{path}:1: progress format version {data.get('version')!r} is not "
+                    f"supported (this version reads {VERSION}); upgrade mlops-quiz"
+                )
+            continue
+        try:
+            records.append(_record(data))
+        except _LineError as exc:
+            problems.append(f"{path}:{number}: {exc}")
+    if not lines:
+        raise BadInputError(f"{path}: the file is empty")
+    if problems:
+        raise BadInputError("\n".join(problems[:MAX_PROBLEMS]))
+    return records
+
+
+def write_review_log(records: Sequence[ReviewRecord], out: IO[bytes]) -> None:
+    """One CSV row per answer: when, which question, the grade, what was typed, and the
+    interval, E-Factor and due date before and after."""
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text)
+    writer.writerow(LOG_COLUMNS)
+    for r in records:
+        writer.writerow(
+            [
+                r.reviewed_at.isoformat(),
+                r.day.isoformat(),
+                r.question_id,
+                r.kind,
+                r.grade,
+                r.answer,
+                r.duration_ms,
+                r.before.interval,
+                r.after.interval,
+                f"{r.before.ef:.2f}",
+                f"{r.after.ef:.2f}",
+                r.before.due.isoformat() if r.before.due else "",
+                r.after.due.isoformat() if r.after.due else "",
+            ]
+        )
+    text.flush()
+    text.detach()
