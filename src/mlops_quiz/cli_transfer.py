@@ -111,7 +111,7 @@ def _export_answers(
             "--reviews and --progress write every answer of the profile"
         )
     settings = _settings(db, None, profile)
-    with _open_store(settings) as store:
+    with _open_store(settings, create=False) as store:
         records = store.history(settings.profile)
     if progress:
         transfer.write_file(
@@ -190,10 +190,10 @@ def import_(
 
 
 def _load_paths(paths: list[Path]) -> Bank:
-    from mlops_quiz.bank import load_bank
+    from mlops_quiz import bank_cache
     from mlops_quiz.config import cache_dir
 
-    return load_bank(paths, cache_dir())
+    return bank_cache.load(paths, cache_dir())
 
 
 def _import_progress(source: Path, dry_run: bool, profile: str | None, db: str | None) -> None:
@@ -207,7 +207,7 @@ def _import_progress(source: Path, dry_run: bool, profile: str | None, db: str |
             "(nothing written)"
         )
         return
-    with _open_store(settings) as store:
+    with _open_store(settings, saves=True) as store:
         added, skipped = store.merge_history(settings.profile, records)
     print(
         f"imported {source} into profile {settings.profile!r}: "

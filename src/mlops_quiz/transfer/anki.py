@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from mlops_quiz.bank import GAP_PATTERN, Bank, Question, choice_letter
+from mlops_quiz.bank import Bank, Question, choice_letter, cloze_pieces, gap_answers
 
 PARENT_DECK = "MLOps"
 GUID_NAMESPACE = "mlops-quiz"
@@ -77,14 +77,15 @@ def field_html(text: str) -> str:
 def cloze_html(prompt: str) -> str:
     """A cloze prompt with each ``{{a|b}}`` gap as ``{{cN::a}}`` and the rest escaped."""
     parts: list[str] = []
-    at = 0
-    for n, match in enumerate(GAP_PATTERN.finditer(prompt), 1):
-        parts.append(field_html(prompt[at : match.start()]))
-        first = next((a.strip() for a in match.group(1).split("|") if a.strip()), "")
+    n = 0
+    for text, is_gap in cloze_pieces(prompt):
+        if not is_gap:
+            parts.append(field_html(text))
+            continue
+        n += 1
+        first = next(iter(gap_answers(text)), "")
         # '::' inside a gap would start Anki's hint; an entity keeps it literal.
         parts.append(f"{{{{c{n}::{field_html(first).replace('::', ':&#58;')}}}}}")
-        at = match.end()
-    parts.append(field_html(prompt[at:]))
     return "".join(parts)
 
 
