@@ -36,20 +36,21 @@ def many_open_braces(folder: Path) -> Path:
 
 
 def combining_marks(folder: Path) -> Path:
-    """A 240 KB bank whose gap answers are long runs of combining accents."""
+    """A 240 KB bank whose gap answers are long runs of combining marks, in an order that
+    Unicode normalisation must sort (marks of a lower class after those of a higher one)."""
     path = folder / "combining.yaml"
-    marks = "a" + "\u0301" * 40_000
+    marks = "a" + "\u0301" * 20_000 + "\u0316" * 20_000
     path.write_text(cloze(f'"Say {{{{{marks}|{marks}|{marks}}}}}"'), encoding="utf-8")
     return path
 
 
 def short_key_points(folder: Path) -> Path:
-    """16 MB of one-word key points."""
+    """Just under 16 MB (the size limit) of one-word key points."""
     path = folder / "keypoints.yaml"
     item = "  - id: q{n}\n    topic: t\n    type: open\n    prompt: P{n}\n    answer: A\n"
     with path.open("w", encoding="utf-8") as handle:
         handle.write(HEAD + item.format(n=0) + "    key_points:\n")
-        while handle.tell() < 16 * 2**20 - 64:
+        while handle.tell() < 16 * 2**20 - 20_000:
             handle.write("      - k\n" * 1000)
     return path
 
@@ -69,7 +70,7 @@ def long_field(folder: Path) -> Path:
 
 def thousand_gaps(folder: Path) -> Path:
     path = folder / "gaps.yaml"
-    path.write_text(cloze('"' + " ".join("{{a}}" for _ in range(1000)) + '"'), encoding="utf-8")
+    path.write_text(cloze('"' + " ".join("{{a}}" for _ in range(1200)) + '"'), encoding="utf-8")
     return path
 
 
@@ -89,7 +90,7 @@ CASES: dict[str, tuple[Callable[[Path], Path], list[str], str]] = {
     "combining marks, one answer": (combining_marks, ["study", "--bank"], "a\n4\n"),
     "16 MB of short key points": (short_key_points, ["validate"], ""),
     "8 MB prompt, study": (long_field, ["study", "--bank"], "\n4\n"),
-    "1,000 gaps, study": (thousand_gaps, ["study", "--bank"], "a\n4\n"),
+    "1,200 gaps, study": (thousand_gaps, ["study", "--bank"], "a\n4\n"),
     "FIFO as a bank": (fifo, ["validate"], ""),
     "/dev/zero as a bank": (dev_zero, ["validate"], ""),
 }

@@ -535,7 +535,7 @@ class _FileReader:
             for name in sorted(set(fields) & {"choices", "correct"} - TYPE_FIELDS[qtype]):
                 self.problems.add(fields[name], f"{label}: field {name!r} is only for mcq")
         if qtype == "open":
-            if answer is None:
+            if "answer" not in fields:
                 self.problems.add(node, f"{label}: an open question needs an 'answer'")
         elif qtype == "mcq":
             choices, correct = self.mcq(node, fields, label)

@@ -40,7 +40,7 @@ from mlops_quiz.bank import (
     parse_text,
     read_bytes,
 )
-from mlops_quiz.files import PRIVATE_FOLDER_MODE, is_read_only, unsafe_folder
+from mlops_quiz.files import is_read_only, make_private_dirs, unsafe_folder
 
 CACHE_FORMAT = 2
 RACY_SECONDS = 2
@@ -159,7 +159,7 @@ def _write_entry(entry: Path, data: dict[str, Any]) -> None:
         if not folder.exists():
             if is_read_only(folder.parent):
                 return
-            os.makedirs(folder, mode=PRIVATE_FOLDER_MODE, exist_ok=True)
+            make_private_dirs(folder)
         if is_read_only(folder):
             return
         fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")

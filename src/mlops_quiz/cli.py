@@ -386,8 +386,11 @@ def add_question(
         item["tags"] = list(tag)
     if not qid:
         del item["id"]
-    if bank:
+    if bank and len(bank) > 1:
         target, others = bank[-1], list(bank[:-1])
+    elif bank:  # one file: the topics of the usual banks may be used in it
+        target = bank[0]
+        others = [p for p in config.bank_paths(None) if p != target]
     else:
         target = config.user_bank_path()
         others = [p for p in config.bank_paths(None) if p != target]

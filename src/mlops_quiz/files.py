@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from pathlib import Path
@@ -42,3 +43,18 @@ def unsafe_folder(path: Path) -> str | None:
     if st.st_mode & stat.S_IWOTH:
         return "can be written by other users (chmod o-w or chmod 700 it)"
     return None
+
+
+def make_private_dirs(folder: Path) -> None:
+    """Create a folder and any missing parents, each private (0700): ``mkdir -p`` would give
+    the parents the umask's mode, and the data folder is often the first parent made."""
+    missing = []
+    at = folder
+    while not at.exists():
+        missing.append(at)
+        if at.parent == at:
+            break
+        at = at.parent
+    for path in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # made by another process meanwhile
+            path.mkdir(mode=PRIVATE_FOLDER_MODE)

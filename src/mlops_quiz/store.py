@@ -45,7 +45,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 
 from mlops_quiz import migrations
 from mlops_quiz.errors import BadInputError, NewerDatabaseError, QuizError, StoreError
-from mlops_quiz.files import PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, is_read_only, unsafe_folder
+from mlops_quiz.files import PRIVATE_FILE_MODE, is_read_only, make_private_dirs, unsafe_folder
 from mlops_quiz.scheduler import PASSING_GRADE, CardState
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -173,7 +173,7 @@ def check_sqlite_path(path: Path, create_folder: bool, private: bool = False) ->
         if not create_folder:
             raise StoreError(f"cannot open the database {path}: folder {folder} does not exist")
         try:
-            os.makedirs(folder, mode=PRIVATE_FOLDER_MODE, exist_ok=True)
+            make_private_dirs(folder)
         except OSError as exc:
             raise StoreError(f"cannot create the data folder {folder}: {exc.strerror}") from None
     if not folder.is_dir():
