@@ -120,18 +120,16 @@ def parse_letters(typed: str, count: int) -> set[int]:
     ``b``, ``B``, ``b)``, ``(b)``, ``b.`` all mean b; ``a,c``, ``a c`` and ``ac`` mean a and c.
     """
     last = LETTERS[count - 1]
+    tokens = [t for t in _TOKEN_SEPARATORS.split(typed.strip().lower()) if t]
+    words = [t.strip(_TOKEN_PUNCTUATION) for t in tokens]
+    if not all(w.isascii() and w.isalpha() for w in words):
+        raise NotAnAnswer(f"Type the letters of your choices (a to {last}), e.g. b or a,c.")
     chosen: set[int] = set()
-    for token in _TOKEN_SEPARATORS.split(typed.strip().lower()):
-        if not token:
-            continue
-        letters = token.strip(_TOKEN_PUNCTUATION)
-        if not letters.isascii() or not letters.isalpha():
-            raise NotAnAnswer(f"Type the letters of your choices (a to {last}), e.g. b or a,c.")
-        for letter in letters:
-            index = LETTERS.index(letter)
-            if index >= count:
-                raise NotAnAnswer(f"{letter} is not one of the choices: use a to {last}.")
-            chosen.add(index)
+    for letter in "".join(words):
+        index = LETTERS.index(letter)
+        if index >= count:
+            raise NotAnAnswer(f"{letter} is not one of the choices: use a to {last}.")
+        chosen.add(index)
     return chosen
 
 

@@ -329,7 +329,11 @@ def stats_view(stats: Stats, bank: Bank) -> Group:
         f"{stats.streak} d",
     )
     forecast = Table(
-        title="Due in the next 7 days", title_justify="left", box=None, show_header=False
+        title="Due in the next 7 days",
+        title_justify="left",
+        box=None,
+        show_header=False,
+        min_width=len("Due in the next 7 days"),
     )
     forecast.add_column(justify="left")
     forecast.add_column(justify="right")
@@ -339,7 +343,11 @@ def stats_view(stats: Stats, bank: Bank) -> Group:
         label = "today" if day == stats.today else day.strftime("%a %d %b")
         forecast.add_row(label, str(n), _bar(n, peak))
     history = Table(
-        title="Answers per day, last 30 days", title_justify="left", box=None, show_header=False
+        title="Answers per day, last 30 days",
+        title_justify="left",
+        box=None,
+        show_header=False,
+        min_width=len("Answers per day, last 30 days"),
     )
     history.add_column()
     history.add_column(justify="right")
@@ -348,7 +356,8 @@ def stats_view(stats: Stats, bank: Bank) -> Group:
     for day, n in stats.reviews_per_day:
         if n or day == stats.today:
             history.add_row(day.strftime("%a %d %b"), str(n), _bar(n, peak))
-    retention = Table(title="Retention (scheduling reviews graded 3 or more)", title_justify="left")
+    retention_title = "Retention (scheduling reviews graded 3 or more)"
+    retention = Table(title=retention_title, title_justify="left", min_width=len(retention_title))
     retention.add_column("topic")
     retention.add_column("reviews", justify="right")
     retention.add_column("retention", justify="right")
@@ -364,7 +373,10 @@ def stats_view(stats: Stats, bank: Bank) -> Group:
         lapsed.add_column("lapses", justify="right")
         by_id = bank.by_id()
         for qid, n in stats.most_lapsed:
-            prompt = by_id[qid].prompt if qid in by_id else qid
+            question = by_id.get(qid)
+            prompt = qid if question is None else question.prompt
+            if question is not None and question.type == "cloze":
+                prompt = cloze_text(prompt)
             lapsed.add_row(literal(_shorten(prompt, 70)), str(n))
         parts.append(lapsed)
     return Group(*parts)
