@@ -74,3 +74,112 @@ def test_text_wraps_at_word_boundaries(script_env, small_bank: Path, cols: int):
         assert words_broken(term) == []
         assert all(len(line) <= cols for line in term.lines)
         assert term.line_with("╭─ Basics").endswith("╮") and len(term.line_with("╭─ Basics")) == cols
+
+
+def test_a_mistyped_choice_is_asked_again_without_revealing(script_env, small_bank: Path):
+    with TerminalSession(study(small_bank, "--new", "2"), script_env, cols=60) as term:
+        term.wait_for_prompt(ANSWER)
+        term.sendline("x")
+        term.wait_for_prompt("Grade 0-5 (? help): ")
+        term.sendline("5")
+        term.wait_for_prompt(CHOICES)
+        term.sendline("z")
+        term.wait_for("z is not one of the choices")
+        term.wait_for_prompt(CHOICES)
+        assert term.text.count("╭─ Answer") == 1  # only the first item's
+        assert term.line_with("z is not one").startswith("z is not one of the choices")
+
+
+def test_a_paste_is_the_answer_and_never_grades_undoes_or_quits(
+    script_env, small_bank: Path, quiz_home: Path
+):
+    with TerminalSession(study(small_bank, "--new", "2"), script_env, cols=100) as term:
+        term.wait_for_prompt(ANSWER)
+        term.send("first line\rsecond line\r1\ru\rq\r")  # pasted in one go
+        term.wait_for_prompt("Grade 0-5 (? help): ")
+        assert "You wrote: first line" in term.text
+        assert "Undone" not in term.text and "Session over" not in term.text
+        term.sendline("4")
+        term.wait_for_prompt(CHOICES)
+        term.sendline(":q")
+        term.wait_for("Session over")
+        term.wait_for_exit()
+    with sqlite3.connect(quiz_home / "progress.db") as conn:
+        rows = conn.execute("SELECT question_id, grade, answer FROM reviews").fetchall()
+    assert rows == [("open-one", 4, "first line\nsecond line\n1\nu\nq")]
+
+
+def test_a_line_ending_in_a_backslash_goes_on(script_env, small_bank: Path, quiz_home: Path):
+    with TerminalSession(study(small_bank, "--new", "1"), script_env, cols=60) as term:
+        term.wait_for_prompt(ANSWER)
+        term.sendline("build and \\")
+        term.wait_for_prompt("... ")
+        term.sendline("run")
+        term.wait_for_prompt("Grade 0-5 (? help): ")
+        term.sendline("5")
+        term.wait_for("Session over")
+        term.wait_for_exit()
+    with sqlite3.connect(quiz_home / "progress.db") as conn:
+        assert conn.execute("SELECT answer FROM reviews").fetchall() == [("build and \nrun",)]
+
+
+def test_undo_and_quit_at_the_answer_prompt(script_env, small_bank: Path, quiz_home: Path):
+    with TerminalSession(study(small_bank, "--new", "2"), script_env, cols=60) as term:
+        term.wait_for_prompt(ANSWER)
+        term.sendline(":u")
+        term.wait_for("Nothing to undo yet.")
+        term.wait_for_prompt(ANSWER)
+        term.sendline("q")  # a plain q is an answer here
+        term.wait_for_prompt("Grade 0-5 (? help): ")
+        assert "You wrote: q" in term.text
+        term.sendline("5")
+        term.wait_for_prompt(CHOICES)
+        term.sendline(":u")
+        term.wait_for("Undone")
+        term.wait_for_prompt(ANSWER)
+        term.sendline(":q")
+        term.wait_for("Session over")
+        assert term.wait_for_exit() == 0
+    with sqlite3.connect(quiz_home / "progress.db") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM reviews").fetchone() == (0,)
+
+
+LONG_BANK = textwrap.dedent(
+    """\
+    topics: [{id: t, title: T}]
+    questions:
+      - id: long
+        topic: t
+        type: open
+        prompt: Describe the whole lifecycle of an ML project in detail.
+        answer: |
+    """
+) + "".join(f"      Line {n} of the model answer.\n" for n in range(1, 41)) + textwrap.indent(
+    "key_points: [scope the project, collect data, train, deploy]\n", "    "
+)
+
+
+@pytest.mark.parametrize("cols", WIDTHS)
+def test_a_long_answer_keeps_question_key_points_and_prompt_on_screen(
+    script_env, tmp_path: Path, cols: int
+):
+    bank = tmp_path / "long.yaml"
+    bank.write_text(LONG_BANK)
+    env = {**script_env, "PAGER": "cat"}
+    with TerminalSession(["study", "--bank", str(bank)], env, rows=24, cols=cols) as term:
+        term.wait_for_prompt(ANSWER)
+        term.sendline("")
+        prompt = "Grade 0-5 (f full answer, ? help): "
+        term.wait_for_prompt(prompt)
+        assert "Describe the whole lifecycle" in term.text  # the question is still in view
+        assert "• deploy" in term.text and "Key points" in term.text
+        assert "Line 40 of the model answer." not in term.text
+        term.sendline("?")  # the legend, at the grade prompt
+        term.wait_for("At the grade prompt: ")
+        term.wait_for_prompt(prompt)
+        term.sendline("f")  # the full answer (in the pager)
+        term.wait_for("Line 40 of the model answer.")
+        term.wait_for_prompt(prompt)
+        term.sendline("4")
+        term.wait_for("Session over")
+        assert term.wait_for_exit() == 0

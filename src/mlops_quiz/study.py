@@ -44,6 +44,8 @@ PASTE_GRACE_SECONDS = 0.05
 """Input arriving this soon after an answer line was pasted with it (nobody types that fast)."""
 SCREEN_MARGIN = 2
 """Lines kept free below a reveal for the grade prompt."""
+SHORT_ANSWER_LINES = 3
+"""An answer text this short is never cut."""
 
 
 class EndSession(Exception):
@@ -242,7 +244,10 @@ def fit_reveal(
     if len(con.render_lines(full, pad=False)) <= room:
         return full
     base = render.reveal_panel(q, typed, check, order, answer_lines=0)
-    spare = room - len(con.render_lines(base, pad=False)) - 1
+    base_height = len(con.render_lines(base, pad=False))
+    if len(con.render_lines(full, pad=False)) - base_height <= SHORT_ANSWER_LINES:
+        return full  # shortening would hide a short answer and save nothing
+    spare = room - base_height - 1
     return render.reveal_panel(q, typed, check, order, answer_lines=max(1, spare))
 
 
