@@ -31,7 +31,7 @@ def test_invalid_grades_are_asked_again(script_env, small_bank: Path, quiz_home:
     result = run(["study", "--bank", str(small_bank), "--new", "1"], env_with(script_env), stdin)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count(NOTICE) == len(bad)
-    assert result.stdout.count("Grade 0-5: ") == len(bad) + 1
+    assert result.stdout.count("Grade 0-5 (? help): ") == len(bad) + 1
     rows = query(quiz_home / "progress.db", "SELECT question_id, grade, answer FROM reviews")
     assert rows == [("open-one", 5, "my answer")]
 
