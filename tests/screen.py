@@ -138,7 +138,7 @@ def words_broken(term: TerminalSession) -> list[tuple[str, str]]:
     a letter, where the printed text had no line break between the two."""
     printed = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", term.raw.decode("utf-8", "replace"))
     broken = []
-    for line, after in zip(term.lines, term.lines[1:]):
+    for line, after in zip(term.lines, term.lines[1:], strict=False):
         if line[:1] in BOX or len(line) < term.cols:
             continue
         if line[-1:].isalnum() and after[:1].isalnum():

@@ -117,7 +117,7 @@ def test_cloze_accepts_alternatives_and_reports_each_gap(questions):
 
 @pytest.mark.parametrize("typed", ["code, data", "2.5", "2.5; 1.3; 4"])
 def test_cloze_with_the_wrong_number_of_gaps_is_no_answer(questions, typed: str):
-    with pytest.raises(NotAnAnswer, match="has 2 gaps and you gave .*separate them with ;"):
+    with pytest.raises(NotAnAnswer, match=r"has 2 gaps and you gave .*separate them with ;"):
         check_answer(questions["cloze-one"], typed)
 
 

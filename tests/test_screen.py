@@ -73,7 +73,9 @@ def test_text_wraps_at_word_boundaries(script_env, small_bank: Path, cols: int):
         # The legend and the notes after an answer are drawn at the terminal's width.
         assert words_broken(term) == []
         assert all(len(line) <= cols for line in term.lines)
-        assert term.line_with("╭─ Basics").endswith("╮") and len(term.line_with("╭─ Basics")) == cols
+        assert (
+            term.line_with("╭─ Basics").endswith("╮") and len(term.line_with("╭─ Basics")) == cols
+        )
 
 
 def test_a_mistyped_choice_is_asked_again_without_revealing(script_env, small_bank: Path):
@@ -144,8 +146,9 @@ def test_undo_and_quit_at_the_answer_prompt(script_env, small_bank: Path, quiz_h
         assert conn.execute("SELECT COUNT(*) FROM reviews").fetchone() == (0,)
 
 
-LONG_BANK = textwrap.dedent(
-    """\
+LONG_BANK = (
+    textwrap.dedent(
+        """\
     topics: [{id: t, title: T}]
     questions:
       - id: long
@@ -154,8 +157,9 @@ LONG_BANK = textwrap.dedent(
         prompt: Describe the whole lifecycle of an ML project in detail.
         answer: |
     """
-) + "".join(f"      Line {n} of the model answer.\n" for n in range(1, 41)) + textwrap.indent(
-    "key_points: [scope the project, collect data, train, deploy]\n", "    "
+    )
+    + "".join(f"      Line {n} of the model answer.\n" for n in range(1, 41))
+    + textwrap.indent("key_points: [scope the project, collect data, train, deploy]\n", "    ")
 )
 
 
@@ -175,7 +179,7 @@ def test_a_long_answer_keeps_question_key_points_and_prompt_on_screen(
         assert "• deploy" in term.text and "Key points" in term.text
         assert "Line 40 of the model answer." not in term.text
         term.sendline("?")  # the legend, at the grade prompt
-        term.wait_for("At the grade prompt: ")
+        term.wait_for("Grade prompt: Enter takes the")
         term.wait_for_prompt(prompt)
         term.sendline("f")  # the full answer (in the pager)
         term.wait_for("Line 40 of the model answer.")

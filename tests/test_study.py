@@ -73,7 +73,7 @@ def test_colon_commands_work_at_the_answer_prompt_and_plain_letters_are_answers(
 
 def test_help_at_every_prompt(script_env, small_bank: Path):
     out = study(script_env, ":?\nx\n?\n:?\n5\n", "--bank", str(small_bank), "--new", "1")
-    assert out.count("At every prompt: :u undoes, :q quits, :? shows this help") == 4
+    assert out.count("Every prompt: :u undo the previous answer, :q quit, :? help") == 4
 
 
 def test_feedback_is_marked_without_colour(script_env, small_bank: Path):
@@ -207,7 +207,9 @@ def test_choices_are_shuffled_and_mapped_back(script_env, tmp_path: Path, quiz_h
     assert rows[1][3] == "c"
     # Over a few presentations the order changes.
     for n in range(4):
-        out = study({**script_env, "MLOPS_QUIZ_SEED": str(n)}, "\n\n\n\n", "--bank", str(bank), "--cram")
+        out = study(
+            {**script_env, "MLOPS_QUIZ_SEED": str(n)}, "\n\n\n\n", "--bank", str(bank), "--cram"
+        )
         orders.append(re.findall(r"[a-d]\) (alpha|beta|gamma|delta)", out)[:4])
     assert len({tuple(o) for o in orders}) > 1
 
@@ -238,4 +240,6 @@ def test_own_questions_come_first_and_id_asks_now(script_env, quiz_home: Path):
         env=script_env,
     )
     assert result.returncode == 2
-    assert result.stderr == "error: no question with id 'no-such-id' in the loaded banks and topics\n"
+    assert (
+        result.stderr == "error: no question with id 'no-such-id' in the loaded banks and topics\n"
+    )

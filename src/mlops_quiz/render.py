@@ -243,15 +243,12 @@ def grade_legend() -> Text:
     for grade in sorted(GRADE_MEANINGS, reverse=True):
         text.append(f" {grade} ", style="bold reverse")
         text.append(f" {GRADE_MEANINGS[grade]}\n", style="dim")
-    text.append("At the answer prompt: ", style="bold")
-    text.append("Enter alone = I don't know; end a line with \\ to go on typing.\n")
-    text.append("At the grade prompt: ", style="bold")
-    text.append(
-        "Enter takes the grade in brackets; u undoes the previous answer; q quits; "
-        "f shows a long answer in full; ? shows this help.\n"
-    )
-    text.append("At every prompt: ", style="bold")
-    text.append(":u undoes, :q quits, :? shows this help; Ctrl-C or Ctrl-D quits too.")
+    text.append("Answer prompt: ", style="bold")
+    text.append("Enter alone = I don't know; a line ending in \\ goes on.\n")
+    text.append("Grade prompt: ", style="bold")
+    text.append("Enter takes the [grade]; u undo, q quit, f full answer, ? help.\n")
+    text.append("Every prompt: ", style="bold")
+    text.append(":u undo the previous answer, :q quit, :? help; Ctrl-C quits.")
     return text
 
 
