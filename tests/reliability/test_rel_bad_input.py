@@ -202,7 +202,7 @@ def test_escapes_and_markup_in_bank_text_are_shown_literally(script_env, tmp_pat
         "[blue]A[/blue]",
         "K [/]",
         "[i]one[/i]",
-        "a) [red]one[/]",
+        ") [red]one[/]",  # the choices are shuffled: any letter
         "[red]x[/]",
         "[b]",
         "[/b] now",
