@@ -43,6 +43,7 @@ SMALL_BANK = textwrap.dedent(
         prompt: Which are SM-2 grades that pass? (choose all that apply)
         choices: ["3", "2", "5"]
         correct: [a, c]
+        shuffle: false
       - id: cloze-one
         topic: more
         type: cloze

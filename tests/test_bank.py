@@ -179,3 +179,18 @@ def test_in_topics_and_counts(small_bank: Path):
     bank = load_bank([small_bank])
     assert [q.id for q in bank.in_topics(["more"])] == ["cloze-one", "open-two"]
     assert bank.count_by_topic() == {"basics": 2, "more": 2}
+
+
+def test_shuffle_is_an_mcq_flag(tmp_path: Path):
+    base = "topics: [{id: t, title: T}]\nquestions:\n  - {id: q, topic: t, prompt: p, "
+    good = tmp_path / "good.yaml"
+    good.write_text(base + "type: mcq, choices: [x, y], correct: a, shuffle: false}\n")
+    assert load_bank([good]).questions[0].shuffle is False
+    for extra, message in (
+        ("type: mcq, choices: [x, y], correct: a, shuffle: maybe}", "must be true or false"),
+        ("type: open, answer: a, shuffle: false}", "field 'shuffle' is only for mcq"),
+    ):
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(base + extra + "\n")
+        with pytest.raises(BankError, match=message):
+            load_bank([bad])

@@ -40,3 +40,32 @@ def test_topic_table_matches_the_bundled_bank():
             int(n_cloze),
         ), topic
         assert sum(counts.values()) == int(total)
+
+
+def test_the_scripted_example_works_as_written(script_env, quiz_home: Path):
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    section = README.split("### Scripted sessions", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
+    assert block is not None
+    command = block.group(1).strip()
+    assert command.startswith("printf ") and "| mlops-quiz study" in command
+    path = f"{Path(sys.executable).parent}{os.pathsep}{script_env['PATH']}"
+    result = subprocess.run(
+        ["sh", "-c", command],
+        env={**script_env, "PATH": path},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0 and result.stderr == ""
+    assert "Please type" not in result.stdout and "is not" not in result.stdout
+    with sqlite3.connect(quiz_home / "progress.db") as conn:
+        rows = conn.execute("SELECT question_id, grade, answer FROM reviews ORDER BY id")
+        assert rows.fetchall() == [
+            ("dcai-ai-system-cloze", 5, "data; model"),
+            ("dcai-research-vs-practice", 4, "my answer"),
+        ]

@@ -25,7 +25,7 @@ def test_answer_grade_undo_and_ctrl_c(script_env, small_bank: Path, quiz_home: P
     child.sendline("it is [red]ops[/] for ML")
     child.expect("You wrote: ")
     child.expect(r"it is \[red\]ops\[/\] for ML")  # markup shown literally
-    child.expect("Grade 0-5: ")
+    child.expect(r"Grade 0-5 \(\? help\): ")
     child.sendline("9")
     child.expect("Please type a grade")
     child.sendline("5")
@@ -33,20 +33,20 @@ def test_answer_grade_undo_and_ctrl_c(script_env, small_bank: Path, quiz_home: P
     child.expect("Your choice")
     child.sendline("a,c")
     child.expect("right")
-    child.expect(r"Grade 0-5 \[4\]: ")
+    child.expect(r"Grade 0-5 \[5\] \(\? help\): ")
     child.sendline("u")  # undo the 5 given to the first item
     child.expect("Undone")
     child.expect("What is MLOps")
     child.expect("Your answer")
     child.sendline("")
-    child.expect("Grade 0-5: ")
+    child.expect(r"Grade 0-5 \(\? help\): ")
     child.sendline("3")
-    child.expect("back again at the end of this session")
+    child.expect("back again later today")
     child.expect("Your choice")
     child.sendline("a,c")
-    child.expect(r"Grade 0-5 \[4\]: ")
+    child.expect(r"Grade 0-5 \[5\] \(\? help\): ")
     child.sendline("")
-    child.expect(r"Fill the 2 gaps \(separate them with ;\): ")
+    child.expect(r"Fill the 2 gaps, separated by ; \(Enter: don't know\): ")
     time.sleep(0.3)  # the prompt is printed just before the line editor starts reading
     child.sendintr()  # Ctrl-C at the answer prompt
     child.expect("Session over")
@@ -59,9 +59,9 @@ def test_answer_grade_undo_and_ctrl_c(script_env, small_bank: Path, quiz_home: P
         cards = dict(conn.execute("SELECT question_id, ef100 FROM cards").fetchall())
     assert [(q, g, k) for q, g, k, _ in rows] == [
         ("open-one", 3, "review"),
-        ("mcq-one", 4, "review"),
+        ("mcq-one", 5, "review"),
     ]
-    assert cards == {"open-one": 236, "mcq-one": 250}
+    assert cards == {"open-one": 236, "mcq-one": 260}
 
 
 def test_end_of_input_at_the_grade_prompt_keeps_earlier_answers(
@@ -70,11 +70,11 @@ def test_end_of_input_at_the_grade_prompt_keeps_earlier_answers(
     child = spawn(["study", "--bank", str(small_bank)], script_env)
     child.expect("Your answer")
     child.sendline("")
-    child.expect("Grade 0-5: ")
+    child.expect(r"Grade 0-5 \(\? help\): ")
     child.sendline("4")
     child.expect("Your choice")
     child.sendline("b")
-    child.expect(r"Grade 0-5 \[1\]: ")
+    child.expect(r"Grade 0-5 \[1\] \(\? help\): ")
     time.sleep(0.3)
     child.sendeof()
     child.expect("Session over")

@@ -55,3 +55,27 @@ def test_compute_over_a_real_store(tmp_path: Path, small_bank: Path):
     assert result.most_lapsed == [("cloze-one", 2), ("open-one", 1)]
     assert result.streak == 1
     assert result.to_json()["retention"]["share"] == 2 / 3
+
+
+def test_stats_most_lapsed_shows_a_cloze_with_blanks_and_titles_do_not_wrap(
+    runner, small_bank: Path
+):
+    from mlops_quiz.cli import app
+
+    base = ["--bank", str(small_bank)]
+    fresh = runner.invoke(app, ["stats", *base], env={"COLUMNS": "100"})
+    assert fresh.exit_code == 0
+    lines = fresh.output.splitlines()
+    for title in (
+        "Due in the next 7 days",
+        "Answers per day, last 30 days",
+        "Retention (scheduling reviews graded 3 or more)",
+    ):
+        assert any(line.strip() == title for line in lines), fresh.output
+    for day, grade in (("2026-11-26T09:00:00", "5"), ("2026-11-27T09:00:00", "1")):
+        env = {"MLOPS_QUIZ_NOW": day}
+        runner.invoke(app, ["study", *base, "--id", "cloze-one"], input=f"1; 2\n{grade}\n", env=env)
+    env = {"COLUMNS": "100", "MLOPS_QUIZ_NOW": "2026-11-27T10:00:00"}
+    lapsed = runner.invoke(app, ["stats", *base], env=env)
+    assert "The E-Factor starts at [1]____ and never falls below [2]____." in lapsed.output
+    assert "{{" not in lapsed.output

@@ -231,11 +231,11 @@ def study_day_one(env: dict[str, str], bank: Path, db: str) -> None:
 
 
 def study_day_two(env: dict[str, str], bank: Path, db: str) -> None:
-    """open-one graded 5, mcq-one right (suggested grade 4 accepted); no new items."""
+    """open-one graded 5, mcq-one right and graded 4; no new items."""
     result = run(
         ["study", "--bank", str(bank), "--db", db, "--new", "2"],
         env,
-        "x\n5\na,c\n\n",
+        "x\n5\na,c\n4\n",
         MLOPS_QUIZ_NOW=DAY_2,
     )
     assert result.returncode == 0, result.stderr

@@ -62,9 +62,10 @@ QUESTION_FIELDS = (
     "choices",
     "correct",
     "tags",
+    "shuffle",
 )
 """A question's fields, in the order they are written."""
-TYPE_FIELDS = {"open": set(), "mcq": {"choices", "correct"}, "cloze": set()}
+TYPE_FIELDS = {"open": set(), "mcq": {"choices", "correct", "shuffle"}, "cloze": set()}
 MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
 STANDARD_SCALAR_TAGS = {
@@ -103,6 +104,10 @@ class Question(NamedTuple):
     """Accepted answers of each gap (cloze), parsed from ``{{a|b}}`` in the prompt."""
     file: str = ""
     line: int = 0
+    shuffle: bool = True
+    """Whether an mcq's choices are shuffled at each presentation (``shuffle: false`` opts out).
+
+    Last of the fields, so cached banks of an older format still build a Question."""
 
     @property
     def where(self) -> str:
@@ -338,6 +343,17 @@ class _FileReader:
             return None
         return value
 
+    def flag(self, node: Node, what: str) -> bool:
+        """A YAML boolean (true or false); anything else is a problem (and counts as true)."""
+        from yaml import ScalarNode
+
+        if not self.visit(node):
+            return True
+        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+            return str(node.value).lower() in ("true", "yes", "on")
+        self.problems.add(node, f"{what} must be true or false")
+        return True
+
     def hidden(self, node: Node, value: str, what: str) -> bool:
         """Report invisible characters (zero-width, bidi, soft hyphen, separators...)."""
         from mlops_quiz.text import hidden_chars
@@ -527,12 +543,13 @@ class _FileReader:
             if "tags" in fields
             else []
         )
+        shuffle = self.flag(fields["shuffle"], f"{label}: shuffle") if "shuffle" in fields else True
 
         choices: list[str] = []
         correct: list[int] = []
         gaps: list[tuple[str, ...]] = []
         if qtype is not None:
-            for name in sorted(set(fields) & {"choices", "correct"} - TYPE_FIELDS[qtype]):
+            for name in sorted(set(fields) & TYPE_FIELDS["mcq"] - TYPE_FIELDS[qtype]):
                 self.problems.add(fields[name], f"{label}: field {name!r} is only for mcq")
         if qtype == "open":
             if "answer" not in fields:
@@ -558,6 +575,7 @@ class _FileReader:
             gaps=tuple(gaps),
             file=self.name,
             line=node.start_mark.line + 1,
+            shuffle=shuffle,
         )
 
     def mcq(self, node: Node, fields: dict[str, Node], label: str) -> tuple[list[str], list[int]]:

@@ -42,7 +42,7 @@ from mlops_quiz.bank import (
 )
 from mlops_quiz.files import is_read_only, make_private_dirs, unsafe_folder
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 RACY_SECONDS = 2
 """A file modified this close to the entry's making is checked by its bytes."""
 MAX_ENTRY_BYTES = 4 * MAX_BANK_BYTES

@@ -1,21 +1,40 @@
-"""Automatic checking of typed answers to mcq and cloze questions.
+"""Automatic checking of typed answers to mcq and cloze questions, and the suggested grade.
 
-An mcq answer is the letters of the chosen choices ("b", "a,c", "a c" or "ac"). A cloze answer
-gives the gaps in order, separated by ";". Cloze answers are compared ignoring case, spacing and
-accents. Open questions are graded by the learner alone.
+An mcq answer is the letters of the chosen choices ("b", "a,c", "a c", "ac", "b)", "(b)"). A
+cloze answer gives the gaps in order, separated by ";". Cloze answers are compared ignoring case,
+spacing and accents. Open questions are graded by the learner alone.
+
+An answer that is not an answer at all (a letter that is no choice, the wrong number of gaps)
+raises ``NotAnAnswer`` with a one-line reason, so the prompt can ask again before anything is
+revealed. An empty answer means "I don't know".
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
-import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mlops_quiz.bank import LETTERS, Question
+from mlops_quiz.text import fold
 
-SUGGEST_RIGHT = 4
-SUGGEST_WRONG = 1
 GAP_SEPARATOR = ";"
+MAX_COMPARED_CHARS = 1_000
+
+QUICK_BASE_SECONDS = 4.0
+"""An answer is quick if it came within this many seconds, plus reading and typing time."""
+READING_CHARS_PER_SECOND = 20.0
+"""Reading time allowed for the question's text (prompt and choices)."""
+TYPING_CHARS_PER_SECOND = 4.0
+"""Typing time allowed for the answer's text."""
+
+_TOKEN_SEPARATORS = re.compile(r"[\s,;/&+]+")
+_TOKEN_PUNCTUATION = "()[].:"
+
+
+class NotAnAnswer(ValueError):
+    """The typed text is not an answer to this question; the message says why, in one line."""
 
 
 @dataclass(frozen=True)
@@ -24,54 +43,171 @@ class Check:
 
     correct: bool
     suggested: int
+    share: float = 0.0
+    """How much of the answer was right, from 0 to 1."""
     parts: tuple[bool, ...] = ()
     """For cloze: whether each gap was right."""
+    given: tuple[str, ...] = ()
+    """For cloze: what was typed for each gap."""
+    chosen: frozenset[int] = frozenset()
+    """For mcq: the chosen choices, as indexes into the bank's ``choices``."""
+    empty: bool = False
+    quick: bool = False
+
+
+def suggest_grade(share_right: float, empty: bool, quick: bool) -> int:
+    """The SM-2 grade (0-5) to suggest for an answer.
+
+    - empty (the learner said "I don't know"): 0
+    - all right and quick: 5
+    - all right: 4
+    - at least half right: 3
+    - some right: 2
+    - none right: 1
+
+    ``share_right`` is from 0 to 1: the share of gaps right for a cloze, the overlap of the
+    chosen and the correct choices for an mcq (see ``mcq_share``). ``quick`` comes from
+    ``is_quick``. Every checker (mcq, cloze, open answers) suggests through this one rule.
+    """
+    if empty:
+        return 0
+    if share_right >= 1:
+        return 5 if quick else 4
+    if share_right >= 0.5:
+        return 3
+    if share_right > 0:
+        return 2
+    return 1
+
+
+def is_quick(seconds: float, question: Question, typed: str) -> bool:
+    """Whether an answer came quickly: within a base time plus time to read and to type.
+
+    The allowance is ``QUICK_BASE_SECONDS`` + one second per ``READING_CHARS_PER_SECOND``
+    characters of the question (prompt and choices) + one second per
+    ``TYPING_CHARS_PER_SECOND`` characters typed.
+    """
+    shown = len(question.prompt) + sum(len(c) for c in question.choices)
+    allowance = (
+        QUICK_BASE_SECONDS
+        + shown / READING_CHARS_PER_SECOND
+        + len(typed.strip()) / TYPING_CHARS_PER_SECOND
+    )
+    return seconds <= allowance
+
+
+def mcq_share(chosen: set[int] | frozenset[int], correct: Sequence[int]) -> float:
+    """The choices both chosen and correct, over those chosen or correct (0 to 1).
+
+    Partial credit for a multiple-answer item (two of the three right ones: 2/3), none for a
+    wrong pick on a single-answer item (scoring each choice separately would call a wrong pick
+    among four choices "half right").
+    """
+    right = set(correct)
+    union = chosen | right
+    return len(chosen & right) / len(union) if union else 0.0
 
 
 def normalize(text: str) -> str:
-    """Text folded for comparison: no accents, no case, single spaces, no trailing period."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split()).rstrip(".").strip()
+    """Text folded for comparison (``text.fold``): invisible characters dropped, no accents,
+    no case, single spaces, no trailing period. A typed answer is cut to MAX_COMPARED_CHARS
+    first: no accepted answer is longer, and normalising is not linear in long runs of
+    combining marks."""
+    return fold(text[:MAX_COMPARED_CHARS])
 
 
-def parse_letters(typed: str, count: int) -> set[int] | None:
-    """The choice indexes in an mcq answer, or None if it is not a set of valid letters."""
-    letters = re.sub(r"[\s,;/]+", "", typed.strip().lower())
-    if not letters:
-        return None
-    chosen = set()
-    for letter in letters:
-        index = LETTERS.find(letter)
-        if index < 0 or index >= count:
-            return None
+def parse_letters(typed: str, count: int) -> set[int]:
+    """The choice indexes (as shown) in an mcq answer; NotAnAnswer if it is not one.
+
+    ``b``, ``B``, ``b)``, ``(b)``, ``b.`` all mean b; ``a,c``, ``a c`` and ``ac`` mean a and c.
+    """
+    last = LETTERS[count - 1]
+    tokens = [t for t in _TOKEN_SEPARATORS.split(typed.strip().lower()) if t]
+    words = [t.strip(_TOKEN_PUNCTUATION) for t in tokens]
+    if not all(w.isascii() and w.isalpha() for w in words):
+        raise NotAnAnswer(f"Type the letters of your choices (a to {last}), e.g. b or a,c.")
+    chosen: set[int] = set()
+    for letter in "".join(words):
+        index = LETTERS.index(letter)
+        if index >= count:
+            raise NotAnAnswer(f"{letter} is not one of the choices: use a to {last}.")
         chosen.add(index)
     return chosen
 
 
-def split_gaps(typed: str) -> list[str]:
-    return [part.strip() for part in typed.split(GAP_SEPARATOR)]
+def split_gaps(typed: str, count: int) -> list[str]:
+    """The typed text of each gap; NotAnAnswer if the number of gaps is wrong."""
+    parts = [part.strip() for part in typed.split(GAP_SEPARATOR)]
+    while len(parts) > count and not parts[-1]:
+        parts.pop()
+    if len(parts) != count:
+        if count == 1:
+            raise NotAnAnswer("This item has one gap: type it without ;.")
+        raise NotAnAnswer(
+            f"This item has {count} gaps and you gave {len(parts)}: separate them with ; "
+            "and leave a gap empty if you don't know it (e.g. first;)."
+        )
+    return parts
 
 
-def check_answer(question: Question, typed: str) -> Check | None:
-    """Check an mcq or cloze answer; None for open questions (graded by the learner)."""
+def check_answer(
+    question: Question,
+    typed: str,
+    seconds: float | None = None,
+    order: Sequence[int] | None = None,
+) -> Check | None:
+    """Check an mcq or cloze answer; None for open questions (graded by the learner).
+
+    ``order`` maps the letters as shown to the bank's choices (``order[shown] = bank index``)
+    when the choices were shuffled. Raises NotAnAnswer for text that is no answer.
+    """
+    if question.type not in ("mcq", "cloze"):
+        return None
+    empty = not typed.strip()
+    quick = seconds is not None and is_quick(seconds, question, typed)
     if question.type == "mcq":
-        chosen = parse_letters(typed, len(question.choices))
+        shown = parse_letters(typed, len(question.choices)) if not empty else set()
+        chosen = frozenset(order[i] for i in shown) if order is not None else frozenset(shown)
+        share = mcq_share(chosen, question.correct)
         right = chosen == set(question.correct)
-        return Check(right, SUGGEST_RIGHT if right else SUGGEST_WRONG)
-    if question.type == "cloze":
-        given = split_gaps(typed)
-        parts = []
-        for n, accepted in enumerate(question.gaps):
-            answer = normalize(given[n]) if n < len(given) else ""
-            parts.append(bool(answer) and answer in {normalize(a) for a in accepted})
-        right = all(parts) and len([g for g in given if g]) <= len(question.gaps)
-        return Check(right, SUGGEST_RIGHT if right else SUGGEST_WRONG, tuple(parts))
-    return None
+        suggested = suggest_grade(share, empty, quick)
+        return Check(right, suggested, share, chosen=chosen, empty=empty, quick=quick)
+    count = len(question.gaps)
+    given = split_gaps(typed, count) if not empty else [""] * count
+    accepted = [{normalize(a) for a in gap} for gap in question.gaps]
+    parts = tuple(
+        bool(normalize(g)) and normalize(g) in ok for g, ok in zip(given, accepted, strict=True)
+    )
+    share = sum(parts) / count
+    return Check(
+        all(parts),
+        suggest_grade(share, empty, quick),
+        share,
+        parts=parts,
+        given=tuple(given),
+        empty=empty,
+        quick=quick,
+    )
+
+
+def _as_number(text: str) -> set[float]:
+    """The numbers a text can be read as (``2,5`` is 2.5 or 25); empty if it is no number."""
+    bare = re.sub(r"[\s_']", "", text).rstrip("%")
+    readings: set[float] = set()
+    for candidate in (bare.replace(",", "."), bare.replace(",", "")):
+        with contextlib.suppress(ValueError):
+            readings.add(float(candidate))
+    return readings
+
+
+def other_answers(gap: Sequence[str]) -> list[str]:
+    """A gap's accepted answers beyond the first, without formatting variants of one number."""
+    first = _as_number(gap[0])
+    return [a for a in gap[1:] if not (first and first & _as_number(a))]
 
 
 def correct_answer_text(question: Question) -> str:
-    """What a learner would type to answer an mcq or cloze item correctly."""
+    """What a learner would type to answer an mcq or cloze item correctly (choices unshuffled)."""
     if question.type == "mcq":
         return ",".join(LETTERS[i] for i in question.correct)
     if question.type == "cloze":

@@ -199,11 +199,15 @@ def study(
     profile: ProfileOption = None,
     db: DbOption = None,
     bank: BankOption = None,
+    ids: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--id", help="Ask this item now (its id); repeatable.", show_default=False),
+    ] = None,
 ) -> None:
     """Review the items due today, then new ones. Every answer is saved as it is given."""
     from mlops_quiz import render
     from mlops_quiz import study as study_loop
-    from mlops_quiz.config import now
+    from mlops_quiz.config import bundled_bank_path, now
     from mlops_quiz.session import StudySession
 
     settings = _settings(db, bank, profile)
@@ -219,6 +223,8 @@ def study(
             new_per_day=new,
             limit=limit,
             cram=cram,
+            ask_now=ids or (),
+            bundled_file=str(bundled_bank_path()),
         )
         study_loop.run(session, questions, render.console())
 

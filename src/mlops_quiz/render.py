@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -19,20 +20,20 @@ from rich.text import Text
 
 from mlops_quiz.bank import Bank, Question, choice_letter, cloze_text
 from mlops_quiz.scheduler import GRADE_MEANINGS, CardState
+from mlops_quiz.text import visible
 
 if TYPE_CHECKING:
     from mlops_quiz.checking import Check
     from mlops_quiz.session import Item, StudySession, Summary
     from mlops_quiz.stats import Stats
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 BAR_WIDTH = 30
 
 
 def literal(text: str, style: str = "") -> Text:
-    """Text shown exactly as written: no markup, control characters made visible."""
-    visible = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text.replace("\t", "    "))
-    return Text(visible, style=style)
+    """Text shown exactly as written: no markup, hidden characters (escape sequences, bidi and
+    zero-width marks) made visible by ``text.visible``."""
+    return Text(visible(text), style=style)
 
 
 def console(stderr: bool = False) -> Console:
@@ -53,7 +54,38 @@ def error(message: str) -> None:
 # ---------------------------------------------------------------- study
 
 
-def question_panel(session: StudySession, item: Item, bank: Bank) -> Panel:
+def shown_choices(q: Question, order: Sequence[int] | None) -> list[tuple[int, str]]:
+    """(bank index, text) of an mcq's choices in the order shown."""
+    indexes = order if order is not None else range(len(q.choices))
+    return [(i, q.choices[i]) for i in indexes]
+
+
+def session_header(session: StudySession) -> Text:
+    """One line of what is ahead in this session."""
+    if session.cram:
+        return Text(f"Practice: {session.planned} items; the schedule is kept.", style="bold")
+    ahead = session.ahead
+    parts = [f"{ahead.due} due", f"{ahead.new} new"]
+    if ahead.repeats:
+        parts.append(f"{ahead.repeats} {_plural(ahead.repeats, 'repeat')} owed from earlier today")
+    return Text("Ahead: " + " · ".join(parts), style="bold")
+
+
+def _plural(n: int, word: str) -> str:
+    return word if n == 1 else word + "s"
+
+
+def nothing_to_study(reason: str, next_due: date | None, today: date) -> Text:
+    text = Text(f"Nothing to study: {reason}.", style="yellow")
+    text.append(f" Next due: {_when(next_due, today)}.")
+    if "--limit" not in reason and "no questions" not in reason:
+        text.append(" --cram practises anyway.")
+    return text
+
+
+def question_panel(
+    session: StudySession, item: Item, bank: Bank, order: Sequence[int] | None = None
+) -> Panel:
     q = item.question
     topic = bank.topics.get(q.topic)
     body: list[Any] = []
@@ -63,18 +95,19 @@ def question_panel(session: StudySession, item: Item, bank: Bank) -> Panel:
         body.append(literal(q.prompt, "bold"))
     if q.type == "mcq":
         body.append(Text(""))
-        for n, choice in enumerate(q.choices):
+        for n, (_, choice) in enumerate(shown_choices(q, order)):
             body.append(Text(f"  {choice_letter(n)}) ", style="cyan") + literal(choice))
     state = session.state_of(q.id)
     status = {"repeat": "again today", "cram": "cram"}.get(item.kind) or (
         "new" if state.is_new else f"review · every {state.interval} d"
     )
+    place = f"{item.number} of {session.planned}" if item.number else "repeat"
     title = literal(topic.title if topic else q.topic, "bold magenta")
     return Panel(
         Group(*body),
         title=title,
         title_align="left",
-        subtitle=Text(f"{q.type} · {status} · {session.position} of {session.total}"),
+        subtitle=Text(f"{q.type} · {status} · {place}"),
         subtitle_align="right",
         border_style="magenta",
         padding=(1, 2),
@@ -83,94 +116,164 @@ def question_panel(session: StudySession, item: Item, bank: Bank) -> Panel:
 
 def answer_hint(q: Question) -> str:
     if q.type == "mcq":
-        many = len(q.correct) > 1
-        return "Your choice (letters, e.g. a or a,c)" if many else "Your choice (a letter)"
+        if len(q.correct) > 1:
+            return "Your choices (letters, e.g. a,c; Enter: don't know): "
+        return "Your choice (a letter; Enter: don't know): "
     if q.type == "cloze":
         if len(q.gaps) > 1:
-            return f"Fill the {len(q.gaps)} gaps (separate them with ;)"
-        return "Fill the gap"
-    return "Your answer (Enter to reveal)"
+            return f"Fill the {len(q.gaps)} gaps, separated by ; (Enter: don't know): "
+        return "Fill the gap (Enter: don't know): "
+    return "Your answer (Enter to reveal): "
 
 
-def reveal_panel(q: Question, typed: str, check: Check | None) -> Panel:
+CONTINUATION_PROMPT = "... "
+
+
+def _verdict(check: Check) -> Text:
+    if check.empty:
+        return Text("• not answered", style="bold yellow")
+    if check.correct:
+        return Text("✓ right", style="bold green")
+    return Text(f"✗ not quite ({check.share:.0%} right)", style="bold red")
+
+
+def _choice_lines(q: Question, check: Check | None, order: Sequence[int] | None) -> list[Text]:
+    lines = []
+    chosen = check.chosen if check is not None else frozenset()
+    for n, (index, choice) in enumerate(shown_choices(q, order)):
+        right, picked = index in q.correct, index in chosen
+        if picked:
+            mark, note = ("✓", "your choice, right") if right else ("✗", "your choice, wrong")
+        elif right:
+            mark, note = ("•", "correct") if not chosen else ("✗", "correct, not chosen")
+        else:
+            mark, note = " ", ""
+        style = "green" if right else ("red" if picked else "dim")
+        line = (
+            Text(f" {mark} ", style=style) + Text(f"{choice_letter(n)}) ") + literal(choice, style)
+        )
+        if note:
+            line.append(f"  ← {note}", style=style)
+        lines.append(line)
+    return lines
+
+
+def _gap_lines(q: Question, check: Check | None) -> list[Any]:
+    from mlops_quiz.checking import other_answers
+
+    filled = Text()
+    pieces = re.split(r"(\{\{.*?\}\})", q.prompt, flags=re.DOTALL)
+    gap = 0
+    for piece in pieces:
+        if piece.startswith("{{") and piece.endswith("}}"):
+            ok = bool(check and check.parts[gap])
+            filled.append_text(literal(q.gaps[gap][0], "bold green" if ok else "bold yellow"))
+            gap += 1
+        else:
+            filled.append_text(literal(piece))
+    lines: list[Any] = [filled]
+    table = Table.grid(padding=(0, 1))
+    for _ in range(3):
+        table.add_column()
+    for n, accepted in enumerate(q.gaps):
+        given = check.given[n] if check else ""
+        ok = bool(check and check.parts[n])
+        if ok:
+            said = Text("✓ ", style="green") + literal(given)
+        elif given:
+            said = Text("✗ ", style="red") + literal(given, "red") + Text(f" → {accepted[0]}")
+        else:
+            said = Text("• ", style="yellow") + Text(f"(empty) → {accepted[0]}")
+        others = other_answers(accepted)
+        also = literal("also accepted: " + " / ".join(others), "dim") if others else Text("")
+        table.add_row(Text(f"gap {n + 1}", style="bold"), said, also)
+    lines.append(table)
+    return lines
+
+
+def reveal_panel(
+    q: Question,
+    typed: str,
+    check: Check | None,
+    order: Sequence[int] | None = None,
+    answer_lines: int | None = None,
+) -> Panel:
+    """The model answer and how the typed one compares. ``answer_lines`` shortens the reveal
+    for a small screen: the key points stay, the answer text is cut to that many lines (or left
+    out when there are key points) and ``f`` at the grade prompt shows it in full."""
     body: list[Any] = []
     if check is not None:
-        verdict = (
-            Text("✓ right", style="bold green")
-            if check.correct
-            else Text("✗ not quite", style="bold red")
-        )
-        body.append(verdict)
+        body.append(_verdict(check))
     if q.type == "mcq":
-        for n, choice in enumerate(q.choices):
-            right = n in q.correct
-            mark = Text(" ✓ ", style="green") if right else Text("   ")
-            body.append(
-                mark + Text(f"{choice_letter(n)}) ") + literal(choice, "green" if right else "dim")
-            )
+        body.extend(_choice_lines(q, check, order))
     elif q.type == "cloze":
-        filled = Text()
-        pieces = re.split(r"(\{\{.*?\}\})", q.prompt, flags=re.DOTALL)
-        gap = 0
-        for piece in pieces:
-            if piece.startswith("{{") and piece.endswith("}}"):
-                accepted = q.gaps[gap]
-                ok = check.parts[gap] if check and gap < len(check.parts) else False
-                filled.append_text(literal(accepted[0], "bold green" if ok else "bold yellow"))
-                gap += 1
-            else:
-                filled.append_text(literal(piece))
-        body.append(filled)
-        alternatives = [g for g in q.gaps if len(g) > 1]
-        if alternatives:
-            body.append(
-                literal(
-                    "also accepted: " + "; ".join(" / ".join(g[1:]) for g in alternatives), "dim"
-                )
-            )
+        body.extend(_gap_lines(q, check))
+    if typed and q.type != "mcq":
+        body.append(Text("You wrote: ", style="dim") + literal(typed, "italic"))
+    shortened = answer_lines is not None
     if q.answer:
-        if body:
-            body.append(Text(""))
-        body.append(literal(q.answer))
+        text = q.answer
+        if shortened and q.key_points:
+            text = ""
+        elif shortened and answer_lines is not None:
+            kept = text.splitlines()[: max(1, answer_lines)]
+            text = "\n".join(kept) + (" …" if kept != text.splitlines() else "")
+        if text:
+            if body:
+                body.append(Text(""))
+            body.append(literal(text))
     if q.key_points:
         body.append(Text(""))
         body.append(Text("Key points", style="bold"))
         for point in q.key_points:
             body.append(Text("  • ") + literal(point))
-    if typed and q.type == "open":
+    if shortened:
         body.append(Text(""))
-        body.append(Text("You wrote: ", style="dim") + literal(typed, "italic"))
-    return Panel(
-        Group(*body), title="Answer", title_align="left", border_style="green", padding=(0, 2)
-    )
+        body.append(
+            Text("The answer is long: type f at the grade prompt to read it in full.", "dim")
+        )
+    border = "cyan" if check is None else ("green" if check.correct else "red")
+    title = "Answer" if check is None else ("Answer · right" if check.correct else "Answer · wrong")
+    return Panel(Group(*body), title=title, title_align="left", border_style=border, padding=(0, 2))
 
 
 def grade_legend() -> Text:
+    """What each grade means and which commands work at which prompt."""
     text = Text()
     for grade in sorted(GRADE_MEANINGS, reverse=True):
         text.append(f" {grade} ", style="bold reverse")
         text.append(f" {GRADE_MEANINGS[grade]}\n", style="dim")
-    text.append(" u ", style="bold reverse")
-    text.append(" undo the previous answer   ", style="dim")
-    text.append(" q ", style="bold reverse")
-    text.append(" quit", style="dim")
+    text.append("Answer prompt: ", style="bold")
+    text.append("Enter alone = I don't know; a line ending in \\ goes on.\n")
+    text.append("Grade prompt: ", style="bold")
+    text.append("Enter takes the [grade]; u undo, q quit, f full answer, ? help.\n")
+    text.append("Every prompt: ", style="bold")
+    text.append(":u undo the previous answer, :q quit, :? help; Ctrl-C quits.")
     return text
 
 
-def grade_prompt(suggested: int | None) -> str:
+def grade_prompt(suggested: int | None, long_answer: bool = False) -> str:
     default = f" [{suggested}]" if suggested is not None else ""
-    return f"Grade 0-5{default}: "
+    more = "f full answer, " if long_answer else ""
+    return f"Grade 0-5{default} ({more}? help): "
+
+
+def _when(day: date | None, today: date) -> str:
+    if day is None:
+        return "nothing scheduled yet"
+    if day <= today:
+        return "today"
+    days = (day - today).days
+    return f"{'tomorrow' if days == 1 else f'in {days} days'} ({day.isoformat()})"
 
 
 def after_answer(state: CardState, kind: str, grade: int, today: date) -> Text:
     if kind == "review" and state.due is not None:
-        days = (state.due - today).days
-        when = "tomorrow" if days == 1 else f"in {days} days"
-        text = Text(f"saved · next review {when} ({state.due.isoformat()})", style="dim")
+        text = Text(f"saved · next review {_when(state.due, today)}", style="dim")
     else:
         text = Text("saved · schedule unchanged", style="dim")
     if grade < 4:
-        text.append(" · back again at the end of this session", style="yellow")
+        text.append(" · back again later today", style="yellow")
     return text
 
 
@@ -184,15 +287,16 @@ def summary(result: Summary, today: date) -> Panel:
         table.add_row("Grades", grades)
     minutes, seconds = divmod(int(result.seconds), 60)
     table.add_row("Time", f"{minutes} min {seconds:02d} s")
-    if result.next_due is None:
-        nxt = "nothing scheduled yet"
-    elif result.next_due <= today:
-        nxt = "more items are due today"
+    left = result.left
+    if left.total:
+        parts = [f"{left.due} due", f"{left.new} new"]
+        if left.repeats:
+            parts.append(f"{left.repeats} {_plural(left.repeats, 'repeat')} owed")
+        table.add_row("Left today", " · ".join(parts))
     else:
-        days = (result.next_due - today).days
-        when = "tomorrow" if days == 1 else f"in {days} days"
-        nxt = f"{when} ({result.next_due.isoformat()})"
-    table.add_row("Next due", nxt)
+        table.add_row("Left today", "nothing")
+    nxt = _when(result.next_due, today)
+    table.add_row("Next due", "more items are due today" if nxt == "today" else nxt)
     return Panel(table, title="Session over", title_align="left", border_style="cyan", expand=False)
 
 
@@ -222,7 +326,11 @@ def stats_view(stats: Stats, bank: Bank) -> Group:
         f"{stats.streak} d",
     )
     forecast = Table(
-        title="Due in the next 7 days", title_justify="left", box=None, show_header=False
+        title="Due in the next 7 days",
+        title_justify="left",
+        box=None,
+        show_header=False,
+        min_width=len("Due in the next 7 days"),
     )
     forecast.add_column(justify="left")
     forecast.add_column(justify="right")
@@ -232,7 +340,11 @@ def stats_view(stats: Stats, bank: Bank) -> Group:
         label = "today" if day == stats.today else day.strftime("%a %d %b")
         forecast.add_row(label, str(n), _bar(n, peak))
     history = Table(
-        title="Answers per day, last 30 days", title_justify="left", box=None, show_header=False
+        title="Answers per day, last 30 days",
+        title_justify="left",
+        box=None,
+        show_header=False,
+        min_width=len("Answers per day, last 30 days"),
     )
     history.add_column()
     history.add_column(justify="right")
@@ -241,7 +353,8 @@ def stats_view(stats: Stats, bank: Bank) -> Group:
     for day, n in stats.reviews_per_day:
         if n or day == stats.today:
             history.add_row(day.strftime("%a %d %b"), str(n), _bar(n, peak))
-    retention = Table(title="Retention (scheduling reviews graded 3 or more)", title_justify="left")
+    retention_title = "Retention (scheduling reviews graded 3 or more)"
+    retention = Table(title=retention_title, title_justify="left", min_width=len(retention_title))
     retention.add_column("topic")
     retention.add_column("reviews", justify="right")
     retention.add_column("retention", justify="right")
@@ -257,7 +370,10 @@ def stats_view(stats: Stats, bank: Bank) -> Group:
         lapsed.add_column("lapses", justify="right")
         by_id = bank.by_id()
         for qid, n in stats.most_lapsed:
-            prompt = by_id[qid].prompt if qid in by_id else qid
+            question = by_id.get(qid)
+            prompt = qid if question is None else question.prompt
+            if question is not None and question.type == "cloze":
+                prompt = cloze_text(prompt)
             lapsed.add_row(literal(_shorten(prompt, 70)), str(n))
         parts.append(lapsed)
     return Group(*parts)

@@ -1,9 +1,11 @@
 """A study session: what to ask next, and what an answer does.
 
-Due items come first (most overdue first), then new items in bank order up to the daily new
-limit, all up to the session limit. An item graded below 4 comes back at the end of the session
-as a same-day repeat, which is logged but leaves the schedule alone. Every answer is committed
-to the store as it is given, and the last one can be taken back.
+Due items come first (most overdue first), then new items up to the daily new limit (the
+learner's own questions first, then the bundled bank, each in bank order), all up to the
+session limit. An item graded below 4 comes back at the end of the session as a same-day
+repeat, which is logged but leaves the schedule alone; repeats still owed when a session ends
+(derived from the review log) come back at the end of any later session of the same study day.
+Every answer is committed to the store as it is given, and the last one can be taken back.
 """
 
 from __future__ import annotations
@@ -28,6 +30,21 @@ class Item:
     question: Question
     kind: str
     """KIND_REVIEW, KIND_REPEAT or KIND_CRAM."""
+    number: int = 0
+    """Its place in the session's plan (1-based); 0 for a repeat added during the session."""
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """Items of a study day: due reviews, new items within the daily limit, repeats owed."""
+
+    due: int
+    new: int
+    repeats: int
+
+    @property
+    def total(self) -> int:
+        return self.due + self.new + self.repeats
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,8 @@ class Summary:
     next_due: date | None
     scheduled: int
     """How many of the answers were scheduling reviews."""
+    left: Outlook
+    """What is left for today once the session is over."""
 
 
 @dataclass
@@ -60,8 +79,18 @@ class StudySession:
     history: list[Answered] = field(default_factory=list)
     started: datetime | None = None
     current: Item | None = None
+    planned: int = 0
+    """How many items the session planned (repeats added during it are extra)."""
+    ahead: Outlook = Outlook(0, 0, 0)
+    """What the plan holds: due, new and owed repeats."""
+    new_per_day: int = DEFAULT_NEW_PER_DAY
+    limit: int = DEFAULT_LIMIT
+    cram: bool = False
     _snapshot: tuple[Item, ...] = ()
     _states: dict[str, CardState] = field(default_factory=dict)
+    _due_ids: frozenset[str] = frozenset()
+    _unstudied: int = 0
+    _new_allowance: int = 0
 
     @classmethod
     def plan(
@@ -74,37 +103,66 @@ class StudySession:
         new_per_day: int = DEFAULT_NEW_PER_DAY,
         limit: int = DEFAULT_LIMIT,
         cram: bool = False,
+        ask_now: Sequence[str] = (),
+        bundled_file: str | None = None,
     ) -> StudySession:
+        """Plan a session. ``ask_now`` (question ids) asks just those items, at once;
+        new questions not from ``bundled_file`` (the learner's own) are introduced first."""
         if new_per_day < 0 or limit < 0:
             raise BadInputError("--new and --limit must be 0 or more")
         started = clock()
         today = scheduler.study_day(started, day_start_hour)
         order = {q.id: n for n, q in enumerate(questions)}
-        if cram:
+        by_id = {q.id: q for q in questions}
+        # Only what the queue needs: the due cards and which questions are not new.
+        states = store.due_cards(profile, today)
+        due = [by_id[qid] for qid in states if qid in by_id]
+        due.sort(key=lambda q: (states[q.id].due or today, order[q.id]))  # most overdue first
+        studied_ids = store.studied_ids(profile)
+        fresh = [q for q in questions if q.id not in studied_ids]
+        if bundled_file is not None:
+            fresh.sort(key=lambda q: q.file == bundled_file)  # stable: own questions first
+        allowance = max(0, new_per_day - store.introduced_on(profile, today))
+        owed: list[Question] = []
+        if ask_now:
+            items = _asked_now(store, profile, by_id, ask_now, today, states)
+            reviews = [i.question.id for i in items if i.kind == KIND_REVIEW]
+            new_count = sum(1 for qid in reviews if qid not in studied_ids)
+            ahead = Outlook(len(reviews) - new_count, new_count, 0)
+        elif cram:
             states = store.cards(profile)
             studied = [q for q in questions if q.id in states]
             studied.sort(key=lambda q: (states[q.id].due or today, order[q.id]))
-            new = [q for q in questions if q.id not in states]
-            items = [Item(q, KIND_CRAM) for q in studied + new]
+            items = [Item(q, KIND_CRAM) for q in studied + fresh][:limit]
+            ahead = Outlook(0, 0, 0)
         else:
-            # Only what the queue needs: the due cards and which questions are not new.
-            states = store.due_cards(profile, today)
-            by_id = {q.id: q for q in questions}
-            due = [by_id[qid] for qid in states if qid in by_id]
-            due.sort(key=lambda q: (states[q.id].due or today, order[q.id]))  # most overdue first
-            studied_ids = store.studied_ids(profile)
-            allowance = max(0, new_per_day - store.introduced_on(profile, today))
-            new = [q for q in questions if q.id not in studied_ids][:allowance]
-            items = [Item(q, KIND_REVIEW) for q in due + new]
+            new = fresh[:allowance]
+            if limit > 0:
+                owed = [by_id[i] for i in store.owed_repeats(profile, today) if i in by_id]
+                owed = [q for q in owed if q.id not in states]
+            planned = (due + new)[:limit]
+            items = [Item(q, KIND_REVIEW) for q in planned]
+            items += [Item(q, KIND_REPEAT) for q in owed]
+            shown_due = min(len(due), limit)
+            ahead = Outlook(shown_due, len(planned) - shown_due, len(owed))
+        numbered = [Item(i.question, i.kind, n) for n, i in enumerate(items, 1)]
         return cls(
             store=store,
             profile=profile,
             today=today,
             clock=clock,
-            queue=items[:limit],
+            queue=numbered,
             scope=list(questions),
             started=started,
-            _states=states,
+            planned=len(numbered),
+            ahead=ahead,
+            new_per_day=new_per_day,
+            limit=limit,
+            cram=cram,
+            _states=dict(states),
+            _due_ids=frozenset(q.id for q in due),
+            _unstudied=len(fresh),
+            _new_allowance=allowance,
         )
 
     @property
@@ -113,9 +171,24 @@ class StudySession:
         return len(self.history) + len(self.queue) + (self.current is not None)
 
     @property
-    def position(self) -> int:
-        """The 1-based number of the item being asked."""
-        return len(self.history) + 1
+    def repeats_queued(self) -> int:
+        """Same-day repeats still to come in this session."""
+        return sum(1 for i in self.queue if i.number == 0)
+
+    def empty_reason(self) -> str:
+        """Why a session with nothing to ask has nothing to ask, in a few words."""
+        if not self.scope:
+            return "there are no questions in the bank or the chosen topics"
+        if self.limit == 0:
+            return "--limit 0 asks for no items"
+        if self.new_per_day == 0:
+            return "no item is due and --new 0 asks for no new items"
+        if self._unstudied == 0:
+            return "no item is due and every question has been introduced"
+        return (
+            f"no item is due and today's {self.new_per_day} new items have been introduced "
+            "(--new sets the daily limit)"
+        )
 
     def state_of(self, question_id: str) -> CardState:
         return self._states.get(question_id, CardState())
@@ -181,4 +254,35 @@ class StudySession:
             seconds=(self.clock() - start).total_seconds(),
             next_due=self.store.next_due(self.profile, self.today - timedelta(days=1), ids),
             scheduled=sum(1 for a in self.history if a.item.kind == KIND_REVIEW),
+            left=self._left_for_today(ids),
         )
+
+    def _left_for_today(self, ids: set[str]) -> Outlook:
+        reviewed = [a for a in self.history if a.item.kind == KIND_REVIEW]
+        reviewed_ids = {a.item.question.id for a in reviewed}
+        introduced = sum(1 for a in reviewed if a.item.question.id not in self._due_ids)
+        new_left = min(self._new_allowance, self._unstudied) - introduced
+        owed = [qid for qid in self.store.owed_repeats(self.profile, self.today) if qid in ids]
+        return Outlook(len(self._due_ids - reviewed_ids), max(0, new_left), len(owed))
+
+
+def _asked_now(
+    store: Store,
+    profile: str,
+    by_id: dict[str, Question],
+    ids: Sequence[str],
+    today: date,
+    states: dict[str, CardState],
+) -> list[Item]:
+    """The items ``study --id`` asks: a new or due one as a review, any other as practice
+    (reviewing an item before it is due would distort its schedule). Adds their states."""
+    items: list[Item] = []
+    for qid in dict.fromkeys(ids):
+        if qid not in by_id:
+            raise BadInputError(f"no question with id {qid!r} in the loaded banks and topics")
+        state = store.card(profile, qid)
+        if not state.is_new:
+            states[qid] = state
+        due = state.is_new or (state.due is not None and state.due <= today)
+        items.append(Item(by_id[qid], KIND_REVIEW if due else KIND_CRAM))
+    return items

@@ -957,3 +957,29 @@ class Store:
                     )
                 )
         return len(new), len(incoming) - len(new)
+
+    def owed_repeats(self, profile: str, day: date) -> list[str]:
+        """Question ids owed a same-day repeat on a study day, in the order they were missed.
+
+        Derived from the review log: a question whose latest scheduling review or repeat of
+        that day needs a repeat (graded below 4; cram practice does not count).
+        """
+        from mlops_quiz.scheduler import needs_repeat
+
+        with self._guard("read"), self._read() as conn:
+            rows = conn.execute(
+                select(reviews.c.question_id, reviews.c.grade)
+                .where(
+                    and_(
+                        reviews.c.profile == profile,
+                        reviews.c.day == day,
+                        reviews.c.kind.in_((KIND_REVIEW, KIND_REPEAT)),
+                    )
+                )
+                .order_by(reviews.c.id)
+            ).all()
+        latest: dict[str, int] = {}
+        for qid, grade in rows:
+            latest.pop(qid, None)  # keep the order of each question's latest answer
+            latest[qid] = int(grade)
+        return [qid for qid, grade in latest.items() if needs_repeat(grade)]

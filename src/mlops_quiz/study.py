@@ -1,116 +1,315 @@
 """The study loop: asks each item, reads the typed answer and the grade, hands them to the session.
 
-At a terminal it draws Rich panels; when standard input is not a terminal it reads one line per
-prompt (the answer, then the grade), so sessions can be scripted. Ctrl-C or end of input ends
-the session cleanly: every answer already given has been committed, and a summary is printed.
+At a terminal it draws Rich panels and reads with line editing; when standard input is not a
+terminal it reads one line per prompt (the answer, then the grade), so sessions can be
+scripted; a prompt asked again (an answer that is no answer, a grade out of range) reads the
+next line. Ctrl-C or end of input ends the session cleanly: every answer already given has been
+committed, and a summary is printed.
+
+Commands: ``:q`` quits, ``:u`` undoes the previous answer and ``:?`` shows the help at every
+prompt; at the grade prompt ``q``, ``u``, ``?`` and ``f`` (a long answer in full) work alone too.
+A typed answer can never be taken for a command: at the answer prompt only the exact ``:``
+commands are, and lines pasted along with an answer belong to the answer.
 """
 
 from __future__ import annotations
 
+import os
+import random
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mlops_quiz import render
-from mlops_quiz.bank import Bank
-from mlops_quiz.checking import check_answer
+from mlops_quiz.bank import Bank, Question, choice_letter
+from mlops_quiz.checking import Check, NotAnAnswer, check_answer
 from mlops_quiz.scheduler import GRADE_MAX, GRADE_MIN
-from mlops_quiz.session import StudySession
+from mlops_quiz.session import Item, StudySession
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, RenderableType
 
 UNDO = "u"
 QUIT = "q"
+HELP = "?"
+FULL = "f"
+COMMAND_PREFIX = ":"
+CONTINUATION = "\\"
+"""An answer line ending with this goes on on the next line."""
+ENV_SEED = "MLOPS_QUIZ_SEED"
+"""Seeds the shuffling of mcq choices, so scripted sessions are reproducible."""
+PASTE_GRACE_SECONDS = 0.05
+"""Input arriving this soon after an answer line was pasted with it (nobody types that fast)."""
+SCREEN_MARGIN = 2
+"""Lines kept free below a reveal for the grade prompt."""
+SHORT_ANSWER_LINES = 3
+"""An answer text this short is never cut."""
 
 
 class EndSession(Exception):
     """The learner asked to stop (q, Ctrl-C or end of input)."""
 
 
-def read_line(prompt: str, con: Console) -> str:
-    con.print(prompt, end="", markup=False, highlight=False)
-    scripted = not sys.stdin.isatty()
-    try:
-        line = sys.stdin.readline() if scripted else input()
-    except (EOFError, KeyboardInterrupt):
-        con.print()
-        raise EndSession from None
-    if scripted:
+class UndoRequest(Exception):
+    """The learner asked to take back the previous answer."""
+
+
+def command(text: str, at_grade_prompt: bool) -> str | None:
+    """The command in a typed line (QUIT, UNDO, HELP, FULL), or None if it is no command."""
+    word = text.strip().lower()
+    if word.startswith(COMMAND_PREFIX) and word[1:] in (QUIT, UNDO, HELP, FULL):
+        return word[1:]
+    if at_grade_prompt and word in (QUIT, UNDO, HELP, FULL):
+        return word
+    return None
+
+
+@dataclass
+class Reader:
+    """Reads the learner's lines: from a terminal with line editing, or from a script."""
+
+    con: Console
+    interactive: bool
+
+    @classmethod
+    def for_stdin(cls, con: Console) -> Reader:
+        interactive = sys.stdin.isatty()
+        if interactive:
+            import readline  # noqa: F401  (line editing for input())
+        return cls(con, interactive)
+
+    def line(self, prompt: str) -> str:
+        """One line. At a terminal the prompt goes to ``input()`` itself, so the line editor
+        knows it and the cursor is on a fresh line after Enter, whatever was typed."""
+        try:
+            if self.interactive:
+                return input(prompt)
+            self.con.print(prompt, end="", markup=False, highlight=False, soft_wrap=True)
+            line = sys.stdin.readline()
+        except (EOFError, KeyboardInterrupt):
+            self.con.print()
+            raise EndSession from None
         if line == "":
-            con.print()
+            self.con.print()
             raise EndSession
         line = line.rstrip("\r\n")
-        con.print(render.literal(line))  # nothing echoed it: keep the transcript readable
-    return line
+        self.con.print(render.literal(line), soft_wrap=True)  # nothing echoed it
+        return line
+
+    def answer(self, prompt: str) -> str:
+        """An answer: lines ending in a backslash go on, and at a terminal the lines pasted
+        along with the first one are part of it (they must never reach the grade prompt)."""
+        lines = [self.line(prompt)]
+        while lines[-1].endswith(CONTINUATION):
+            lines[-1] = lines[-1][: -len(CONTINUATION)]
+            lines.append(self.line(render.CONTINUATION_PROMPT))
+        if self.interactive:
+            pasted = _pending_input()
+            if pasted:
+                lines.extend(pasted.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+        return "\n".join(lines).strip("\n")
 
 
-def parse_grade(raw: str, suggested: int | None) -> int | str | None:
-    """A grade, UNDO or QUIT; None if the input is not valid."""
-    text = raw.strip().lower()
+def _pending_input() -> str:
+    """What is waiting on a terminal's input right now (the rest of a paste), read without
+    waiting for a newline or echoing it; empty if nothing is or this is no POSIX terminal."""
+    try:
+        import select
+        import termios
+    except ImportError:  # pragma: no cover - not POSIX
+        return ""
+    fd = sys.stdin.fileno()
+    try:
+        saved = termios.tcgetattr(fd)
+    except termios.error:
+        return ""
+    raw = list(saved)
+    raw[3] &= ~(termios.ICANON | termios.ECHO)
+    raw[6] = list(saved[6])
+    raw[6][termios.VMIN] = 0
+    raw[6][termios.VTIME] = 0
+    chunks: list[bytes] = []
+    termios.tcsetattr(fd, termios.TCSANOW, raw)
+    try:
+        while select.select([fd], [], [], PASTE_GRACE_SECONDS)[0]:
+            data = os.read(fd, 65536)
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, saved)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def parse_grade(raw: str, suggested: int | None) -> int | None:
+    """A grade from 0 to 5 (empty takes the suggested one); None if the input is not valid."""
+    text = raw.strip()
     if text == "" and suggested is not None:
         return suggested
-    if text in (UNDO, QUIT):
-        return text
     if text.isascii() and text.isdigit() and GRADE_MIN <= int(text) <= GRADE_MAX:
         return int(text)
     return None
 
 
-def run(
-    session: StudySession,
-    bank: Bank,
-    con: Console,
-    read: Callable[[str, Console], str] = read_line,
-) -> None:
+def choice_order(question: Question, rng: random.Random) -> list[int] | None:
+    """The order an mcq's choices are shown in (``order[shown] = bank index``), or None."""
+    if question.type != "mcq" or not question.shuffle:
+        return None
+    return rng.sample(range(len(question.choices)), len(question.choices))
+
+
+def logged_answer(typed: str, check: Check | None, order: Sequence[int] | None) -> str:
+    """What goes into the review log: the typed text; for shuffled choices, the bank's
+    letters first, then what was typed and the order shown (shown a) was bank letter ...)."""
+    if order is None or check is None or check.empty:
+        return typed
+    chosen = ",".join(choice_letter(i) for i in sorted(check.chosen))
+    shown = ",".join(choice_letter(i) for i in order)
+    return f"{chosen} (typed: {typed.strip()}; shown: {shown})"
+
+
+def random_source() -> random.Random:
+    seed = os.environ.get(ENV_SEED)
+    return random.Random(seed) if seed else random.Random()
+
+
+def run(session: StudySession, bank: Bank, con: Console, reader: Reader | None = None) -> None:
     """Ask items until the queue is empty or the learner stops; then print the summary."""
     if session.total == 0:
-        con.print(
-            render.notice(
-                "Nothing to study right now: no item is due and the daily new "
-                "limit is reached. Try --cram to practise anyway."
-            )
-        )
+        next_due = session.summary().next_due
+        con.print(render.nothing_to_study(session.empty_reason(), next_due, session.today))
         return
-    if sys.stdin.isatty():
-        import readline  # noqa: F401  (line editing for input())
+    reader = reader or Reader.for_stdin(con)
+    rng = random_source()
+    con.print(render.session_header(session))
     con.print(render.grade_legend())
     try:
         while (item := session.next_item()) is not None:
-            con.print(render.question_panel(session, item, bank))
-            started = time.monotonic()
-            typed = read(render.answer_hint(item.question) + ": ", con)
-            duration_ms = int((time.monotonic() - started) * 1000)
-            check = check_answer(item.question, typed)
-            con.print(render.reveal_panel(item.question, typed, check))
-            grade = ask_grade(session, con, check.suggested if check else None, read)
-            if grade is None:  # undone: the previous item is asked again
-                con.print(render.notice("Undone: that answer was taken back and is asked again."))
-                continue
-            answered = session.answer(item, grade, typed, duration_ms)
-            con.print(render.after_answer(answered.after, item.kind, grade, session.today))
+            ask(session, item, bank, con, reader, rng)
     except (EndSession, KeyboardInterrupt):
         pass  # Ctrl-C while something is drawn or saved ends the session the same way
     con.print(render.summary(session.summary(), session.today))
 
 
-def ask_grade(
+def ask(
+    session: StudySession,
+    item: Item,
+    bank: Bank,
+    con: Console,
+    reader: Reader,
+    rng: random.Random,
+) -> None:
+    """One item: question, answer, reveal, grade. Returns early when an answer is undone."""
+    q = item.question
+    order = choice_order(q, rng)
+    question = render.question_panel(session, item, bank, order)
+    con.print(question)
+    started = time.monotonic()
+    try:
+        typed, check = read_answer(session, q, order, started, con, reader)
+    except UndoRequest:
+        undo(session, con)
+        return
+    duration_ms = int((time.monotonic() - started) * 1000)
+    full = render.reveal_panel(q, typed, check, order)
+    shown: RenderableType = full
+    if reader.interactive:
+        shown = fit_reveal(con, question, full, q, typed, check, order)
+    con.print(shown)
+    suggested = check.suggested if check else None
+    try:
+        grade = read_grade(session, con, reader, suggested, full if shown is not full else None)
+    except UndoRequest:
+        undo(session, con)
+        return
+    answered = session.answer(item, grade, logged_answer(typed, check, order), duration_ms)
+    con.print(render.after_answer(answered.after, item.kind, grade, session.today))
+
+
+def fit_reveal(
+    con: Console,
+    question: RenderableType,
+    full: RenderableType,
+    q: Question,
+    typed: str,
+    check: Check | None,
+    order: Sequence[int] | None,
+) -> RenderableType:
+    """The reveal to show at a terminal: in full if it fits under the question with room for
+    the grade prompt, else shortened (key points kept, answer text cut or left out)."""
+    rows = con.size.height
+    room = rows - len(con.render_lines(question, pad=False)) - SCREEN_MARGIN
+    if len(con.render_lines(full, pad=False)) <= room:
+        return full
+    base = render.reveal_panel(q, typed, check, order, answer_lines=0)
+    base_height = len(con.render_lines(base, pad=False))
+    if len(con.render_lines(full, pad=False)) - base_height <= SHORT_ANSWER_LINES:
+        return full  # shortening would hide a short answer and save nothing
+    spare = room - base_height - 1
+    return render.reveal_panel(q, typed, check, order, answer_lines=max(1, spare))
+
+
+def read_answer(
+    session: StudySession,
+    q: Question,
+    order: Sequence[int] | None,
+    started: float,
+    con: Console,
+    reader: Reader,
+) -> tuple[str, Check | None]:
+    """The typed answer and its check; asks again (revealing nothing) until it is an answer."""
+    while True:
+        typed = reader.answer(render.answer_hint(q))
+        cmd = command(typed, at_grade_prompt=False)
+        if cmd == QUIT:
+            raise EndSession
+        if cmd == UNDO:
+            if session.history:
+                raise UndoRequest
+            con.print(render.notice("Nothing to undo yet."))
+        elif cmd is not None:  # help; f has nothing to show yet
+            con.print(render.grade_legend())
+        else:
+            try:
+                return typed, check_answer(q, typed, time.monotonic() - started, order)
+            except NotAnAnswer as problem:
+                con.print(render.notice(str(problem)))
+
+
+def read_grade(
     session: StudySession,
     con: Console,
+    reader: Reader,
     suggested: int | None,
-    read: Callable[[str, Console], str],
-) -> int | None:
-    """The grade for the current item; None once the previous answer has been undone."""
+    full: RenderableType | None,
+) -> int:
+    """The grade for the current item. ``full`` is the whole reveal when a shortened one was
+    shown (``f`` shows it in a pager). Raises UndoRequest or EndSession."""
     while True:
-        choice = parse_grade(read(render.grade_prompt(suggested), con), suggested)
-        if choice == QUIT:
+        raw = reader.line(render.grade_prompt(suggested, long_answer=full is not None))
+        cmd = command(raw, at_grade_prompt=True)
+        if cmd == QUIT:
             raise EndSession
-        if choice == UNDO:
-            if session.undo() is not None:
-                return None
+        if cmd == UNDO:
+            if session.history:
+                raise UndoRequest
             con.print(render.notice("Nothing to undo yet."))
-        elif isinstance(choice, int):
-            return choice
+        elif cmd == HELP:
+            con.print(render.grade_legend())
+        elif cmd == FULL:
+            if full is None:
+                con.print(render.notice("The whole answer is shown above."))
+            else:
+                with con.pager(styles=False):
+                    con.print(full)
+        elif (grade := parse_grade(raw, suggested)) is not None:
+            return grade
         else:
-            con.print(render.notice("Please type a grade from 0 to 5, u to undo or q to quit."))
+            con.print(render.notice("Please type a grade from 0 to 5 (? for help)."))
+
+
+def undo(session: StudySession, con: Console) -> None:
+    session.undo()
+    con.print(render.notice("Undone: that answer was taken back and is asked again."))

@@ -27,7 +27,7 @@ SMALL_PROMPTS = [
 ]
 SMALL_ANSWERS = [("I know", "5"), ("a,c", ""), ("2.5; 1.3", ""), ("scope", "5")]
 ANSWER_PROMPT = r"(Your answer|Your choice|Fill the)"
-GRADE_PROMPT = r"Grade 0-5( \[\d\])?: "
+GRADE_PROMPT = r"Grade 0-5( \[\d\])? \([^)]*\): "
 
 
 def env_with(env: dict[str, str], **extra: str) -> dict[str, str]:

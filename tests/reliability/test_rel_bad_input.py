@@ -31,7 +31,7 @@ def test_invalid_grades_are_asked_again(script_env, small_bank: Path, quiz_home:
     result = run(["study", "--bank", str(small_bank), "--new", "1"], env_with(script_env), stdin)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count(NOTICE) == len(bad)
-    assert result.stdout.count("Grade 0-5: ") == len(bad) + 1
+    assert result.stdout.count("Grade 0-5 (? help): ") == len(bad) + 1
     rows = query(quiz_home / "progress.db", "SELECT question_id, grade, answer FROM reviews")
     assert rows == [("open-one", 5, "my answer")]
 
@@ -141,7 +141,8 @@ def test_typed_escapes_and_markup_are_shown_literally(
     open_answer = f"\x1b]0;pwned\x07 {markup}"
     mcq_answer = "\x1b[2J\x1b[31ma"
     cloze_answer = "\x9b2J\x07\x08\x7f; [red]1.3[/]"
-    stdin = scripted([(open_answer, "5"), (mcq_answer, ""), (cloze_answer, "")])
+    # The mcq answer is no list of letters: it is asked again, and "a,c" answers it.
+    stdin = scripted([(open_answer, "5"), (mcq_answer, "a,c"), ("", cloze_answer), ("", "")])
     result = run(["study", "--bank", str(small_bank), "--new", "3"], env_with(script_env), stdin)
     assert result.returncode == 0, result.stderr
     out = result.stdout + result.stderr
@@ -151,7 +152,7 @@ def test_typed_escapes_and_markup_are_shown_literally(
     assert out.count("\\x1b]0;pwned\\x07") == 2  # made visible instead
     assert "\\x1b[2J\\x1b[31ma" in out and "\\x9b2J\\x07\\x08\\x7f; [red]1.3[/]" in out
     rows = query(quiz_home / "progress.db", "SELECT answer FROM reviews ORDER BY id")
-    assert rows == [(open_answer,), (mcq_answer,), (cloze_answer,)]
+    assert rows == [(open_answer,), ("a,c",), (cloze_answer,)]
 
 
 EVIL_BANK = r"""topics:
@@ -201,7 +202,7 @@ def test_escapes_and_markup_in_bank_text_are_shown_literally(script_env, tmp_pat
         "[blue]A[/blue]",
         "K [/]",
         "[i]one[/i]",
-        "a) [red]one[/]",
+        ") [red]one[/]",  # the choices are shuffled: any letter
         "[red]x[/]",
         "[b]",
         "[/b] now",

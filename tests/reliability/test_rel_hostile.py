@@ -423,17 +423,17 @@ def test_a_same_size_edit_copied_with_cp_p_is_seen(script_env, small_bank: Path,
 @pytest.mark.parametrize(
     "damage",
     [
-        b'{"format": 2}',
+        b'{"format": 3}',
         b"\x00\x01\x02\x03\x04",
         b"[]",
-        b'{"format": 2, "version": "0", "stat": [], "digest": "", "trusted": true}',
+        b'{"format": 3, "version": "0", "stat": [], "digest": "", "trusted": true}',
     ],
     ids=["wrong-shape", "five-bytes", "a-list", "old-version"],
 )
 def test_a_damaged_cache_entry_is_deleted_and_rebuilt(
     damage: bytes, script_env, small_bank: Path, quiz_home: Path
 ):
-    from mlops_quiz.bank_cache import cache_file
+    from mlops_quiz.bank_cache import CACHE_FORMAT, cache_file
 
     env = env_with(script_env)
     assert run(["list", "--bank", str(small_bank)], env).returncode == 0
@@ -443,7 +443,7 @@ def test_a_damaged_cache_entry_is_deleted_and_rebuilt(
         result = run(["list", "--bank", str(small_bank)], env)
         assert result.returncode == 0, result.stderr
         assert "open-one" in result.stdout
-    assert json.loads(entry.read_bytes())["format"] == 2  # rebuilt
+    assert json.loads(entry.read_bytes())["format"] == CACHE_FORMAT  # rebuilt
 
 
 def test_a_forged_entry_with_questions_of_the_wrong_shape_is_not_used(
