@@ -32,6 +32,7 @@ GAP_PATTERN = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 TOPIC_FIELDS = {"id", "title", "source", "description"}
+KEY_POINT_FIELDS = {"point", "accept"}
 QUESTION_FIELDS = (
     "id",
     "topic",
@@ -83,6 +84,9 @@ class Question(NamedTuple):
     """Accepted answers of each gap (cloze), parsed from ``{{a|b}}`` in the prompt."""
     file: str = ""
     line: int = 0
+    key_point_alternatives: tuple[tuple[str, ...], ...] = ()
+    """Accepted phrasings of each key point (``accept:``), parallel to ``key_points``; a
+    question made elsewhere may leave it shorter or empty. Last, so old tuples still fit."""
 
     @property
     def where(self) -> str:
@@ -405,7 +409,7 @@ class _FileReader:
             self.text(fields["answer"], f"{label}: answer", False) if "answer" in fields else None
         )
         key_points = (
-            self.text_list(fields["key_points"], f"{label}: key_points")
+            self.key_points(fields["key_points"], f"{label}: key_points")
             if ("key_points" in fields)
             else []
         )
@@ -435,6 +439,7 @@ class _FileReader:
             prompt=prompt.strip(),
             answer=(answer or "").strip(),
             key_points=tuple(k for k, _ in key_points or []),
+            key_point_alternatives=tuple(alts for _, alts in key_points or []),
             tags=tuple(t for t, _ in tags or []),
             choices=tuple(choices),
             correct=tuple(correct),
@@ -442,6 +447,37 @@ class _FileReader:
             file=self.name,
             line=node.start_mark.line + 1,
         )
+
+    def key_points(self, node: Node, what: str) -> list[tuple[str, tuple[str, ...]]] | None:
+        """Key points, each plain text or ``{point: TEXT, accept: [TEXT, ...]}``, with the
+        accepted alternatives of each (empty for plain text)."""
+        from yaml import MappingNode, SequenceNode
+
+        if not self.visit(node):
+            return None
+        if not isinstance(node, SequenceNode):
+            self.problems.add(node, f"{what} must be a list, not a {self.kind(node)}")
+            return None
+        points: list[tuple[str, tuple[str, ...]]] = []
+        for item in node.value:
+            if not isinstance(item, MappingNode):
+                text = self.text(item, f"each item of {what}")
+                if text is not None:
+                    points.append((text.strip(), ()))
+                continue
+            if not self.visit(item):
+                continue
+            fields = self.mapping(item, f"{what}: a key point", KEY_POINT_FIELDS)
+            if "point" not in fields:
+                self.problems.add(item, f"{what}: a key point written as a mapping needs 'point'")
+                continue
+            text = self.text(fields["point"], f"{what}: point")
+            accept = (
+                self.text_list(fields["accept"], f"{what}: accept") if "accept" in fields else []
+            )
+            if text is not None and accept is not None:
+                points.append((text.strip(), tuple(alt for alt, _ in accept)))
+        return points
 
     def mcq(self, node: Node, fields: dict[str, Node], label: str) -> tuple[list[str], list[int]]:
         from yaml import SequenceNode

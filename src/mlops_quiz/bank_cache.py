@@ -25,7 +25,7 @@ from mlops_quiz import __version__
 from mlops_quiz.bank import Question, Topic, decode, parse_text, read_bytes
 from mlops_quiz.files import is_read_only
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 RACY_SECONDS = 2
 """A file modified this close to the entry's making is checked by its bytes."""
 
