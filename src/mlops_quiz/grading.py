@@ -93,10 +93,12 @@ FUZZY_LONG_LENGTH = 9
 WORD_PATTERN = re.compile(
     r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*|%|->|→|[.;:!?,()\[\]]|(?<!\S)[-–—](?!\S)"
 )
+SENTENCE_ENDS = {".", ";", "!", "?"}
+"""A point is looked for within one sentence of the answer."""
 BOUNDARIES = {".", ";", ":", "!", "?", ",", "(", ")", "[", "]", "->", "→", "-", "–", "—"}
 SCOPE_ENDERS = {
     "but", "however", "although", "though", "whereas", "while", "yet", "instead",
-    "and", "so", "because", "since", "which", "then", "whereas", "unlike",
+    "and", "so", "because", "since", "which", "then", "unlike",
 }  # fmt: skip
 NEGATORS = {
     "not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "without",
@@ -116,12 +118,12 @@ STOP_WORDS = {
     "out", "over", "both", "either", "via", "because", "since", "while", "whereas", "yes",
     "only", "even", "too", "well", "much", "really", "thing", "things", "b", "c", "d", "f",
     "h", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "w", "x", "y", "z",
-    "mean", "means", "means", "something", "anything", "everything", "whole", "one's",
+    "mean", "means", "something", "anything", "everything", "whole", "one's",
 }  # fmt: skip
 LIGHT_WORDS = {
     "need", "use", "make", "get", "keep", "often", "usually", "more", "less", "many", "way",
     "part", "all", "each", "every", "same", "machine", "learn", "model", "data", "system",
-    "work", "stay", "go", "lot", "set", "step", "e.g",
+    "work", "stay", "go", "lot", "set", "step",
 }  # fmt: skip
 
 # Written one way before anything else (whole words, on folded text).
@@ -157,8 +159,9 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("unnecessary",): ("not", "need"),
     ("unlabeled",): ("no", "labels"),
     ("unlabelled",): ("no", "labels"),
-    ("side", "effects"): ("impure",),
-    ("side", "effect"): ("impure",),
+    ("no", "side", "effects"): ("pure",),
+    ("without", "side", "effects"): ("pure",),
+    ("side", "effect", "free"): ("pure",),
     ("re", "train"): ("retrain",),
     ("re", "trained"): ("retrained",),
     ("re", "training"): ("retraining",),
@@ -196,7 +199,7 @@ SYNONYMS = (
     ("performance", "accuracy"),
     ("silently", "quietly", "unnoticed", "silent", "quiet"),
     ("pipeline", "workflow"),
-    ("stop", "halt", "block", "abort"),
+    ("stop", "halt", "abort"),
     ("trigger", "start", "launch"),
     ("package", "bundle", "wheel", "container", "docker", "containerise", "containerize"),
     ("wrap", "wrapper"),
@@ -210,6 +213,7 @@ SYNONYMS = (
     ("run", "execute", "execution"),
     ("repeat", "repeated", "repeatedly", "recurring"),
     ("combine", "compose", "merge", "join"),
+    ("order", "sequence"),
     ("organisation", "organization", "company", "firm"),
     ("optimise", "optimize"),
     ("behaviour", "behavior"),
@@ -223,6 +227,16 @@ NUMBER_WORDS = {
     "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
 NUMBER_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+UNITS = {
+    "percent": "percent", "day": "day", "days": "day", "week": "week", "weeks": "week",
+    "month": "month", "months": "month", "year": "year", "years": "year", "hour": "hour",
+    "hours": "hour", "minute": "minute", "minutes": "minute", "times": "times",
+}  # fmt: skip
+NUMBERED = {"level", "step", "stage", "phase", "version", "tier"}
+BACKWARD_PREDICATES = {
+    "need", "needed", "required", "necessary", "used", "matter", "matters", "important",
+    "relevant", "useful", "true", "correct", "enough", "possible", "allowed", "wanted",
+}  # fmt: skip
 
 
 # ---------------------------------------------------------------- results
@@ -303,9 +317,7 @@ def check_open(
 
 def check_question(question: Question, answer: str, *, quick: bool = False) -> OpenCheck:
     """``check_open`` with the key points and alternatives of an open question."""
-    return check_open(
-        answer, question.key_points, question.key_point_alternatives, quick=quick
-    )
+    return check_open(answer, question.key_points, question.key_point_alternatives, quick=quick)
 
 
 # ---------------------------------------------------------------- text to terms
@@ -320,6 +332,10 @@ class _Term(NamedTuple):
     end: int
     negated: bool
     weight: float
+    sentence: int = 0
+    heading: str = ""
+    """The last numbered word before it ("level0"): "Level 0 is manual; releases are rare"
+    says both things of level 0."""
 
 
 def _fold(word: str) -> str:
@@ -433,30 +449,65 @@ def _term(word: str) -> str:
     return table.get(stem, stem)
 
 
+def _fuse_numbers(words: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """A number joined to its unit (``12 percent`` -> ``12percent``, ``30 days``) or to the
+    word it numbers (``level 0`` -> ``level0``), so that "12 days" is not "12%"."""
+    out: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(words):
+        word, start, end = words[i]
+        following = words[i + 1] if i + 1 < len(words) else None
+        if following is not None and following[0][:1].isdigit() and word in NUMBERED:
+            out.append((word + following[0], start, following[2]))
+            i += 2
+        elif following is not None and word[:1].isdigit() and following[0] in UNITS:
+            out.append((word + UNITS[following[0]], start, following[2]))
+            i += 2
+        else:
+            out.append((word, start, end))
+            i += 1
+    return out
+
+
 def _analyse(text: str) -> list[_Term]:
-    """The content terms of a text, each with its span, polarity and weight."""
+    """The content terms of a text, each with its span, sentence, polarity and weight.
+
+    A negation reaches forward to the end of its clause (at most NEGATION_SCOPE terms); when
+    the word it negates is a predicate such as "needed" or "matter" ("X is not needed"), it
+    also reaches back to the start of the clause."""
     light = _light_terms()
     terms: list[_Term] = []
+    clause_start = 0
     scope = 0
-    for word, start, end in _words(text):
+    just_negated = False
+    sentence = 0
+    heading = ""
+    for word, start, end in _fuse_numbers(_words(text)):
         if word in BOUNDARIES or word in SCOPE_ENDERS:
-            scope = 0
+            scope, just_negated, clause_start = 0, False, len(terms)
+            if word in SENTENCE_ENDS:
+                sentence += 1
             continue
         if _is_negator(word):
-            scope = NEGATION_SCOPE
+            scope, just_negated = NEGATION_SCOPE, True
             continue
+        if just_negated and word in BACKWARD_PREDICATES:
+            for i in range(clause_start, len(terms)):
+                terms[i] = terms[i]._replace(negated=True)
         if word in STOP_WORDS:
             continue
+        just_negated = False
         term = _term(word)
-        if term[:1].isdigit():
+        if any(c.isdigit() for c in term):
             weight = NUMBER_WEIGHT
+            if term.rstrip("0123456789") in NUMBERED:
+                heading = term
         elif term in light:
             weight = LIGHT_WEIGHT
         else:
             weight = 1.0
-        terms.append(_Term(term, word, start, end, scope > 0, weight))
-        if scope:
-            scope -= 1
+        terms.append(_Term(term, word, start, end, scope > 0, weight, sentence, heading))
+        scope = max(scope - 1, 0)
     return terms
 
 
@@ -497,6 +548,10 @@ class _AnswerMatcher:
             self.by_term.setdefault(t.term, []).append(i)
             self.by_word.setdefault(t.word, []).append(i)
         self.memo: dict[tuple[str, str], list[int]] = {}
+        self.sentence_end: dict[int, int] = {}
+        """Each sentence's end: the index after its last term."""
+        for i, t in enumerate(terms):
+            self.sentence_end[t.sentence] = i + 1
 
     def positions(self, point_term: _Term) -> list[int]:
         """Where in the answer a point term occurs, exactly or within a typo."""
@@ -505,15 +560,17 @@ class _AnswerMatcher:
         if found is not None:
             return found
         hits = set(self.by_term.get(point_term.term, ()))
-        if not point_term.term[:1].isdigit():
-            hits.update(self._fuzzy(point_term.term, self.by_term))
-            hits.update(self._fuzzy(point_term.word, self.by_word))
+        if not any(c.isdigit() for c in point_term.term):
+            hits.update(self._fuzzy(point_term.term, self.by_term, stems=True))
+            hits.update(self._fuzzy(point_term.word, self.by_word, stems=False))
         found = sorted(hits)
         self.memo[key] = found
         return found
 
     @staticmethod
-    def _fuzzy(query: str, index: dict[str, list[int]]) -> list[int]:
+    def _fuzzy(query: str, index: dict[str, list[int]], stems: bool) -> list[int]:
+        """Positions of words within a typo of ``query``. Between stems, one that begins the
+        other is another word of the same family ("produc" and "product"), not a typo."""
         edits = _max_edits(len(query))
         if not edits:
             return []
@@ -524,9 +581,16 @@ class _AnswerMatcher:
         for choice, _, _ in process.extract(
             query, list(index), scorer=OSA.distance, score_cutoff=edits, limit=None
         ):
-            if _max_edits(len(choice)) and not choice[:1].isdigit():
-                hits.extend(index[choice])
+            if not _max_edits(len(choice)) or any(c.isdigit() for c in choice):
+                continue
+            if stems and (choice.startswith(query) or query.startswith(choice)):
+                continue
+            hits.extend(index[choice])
         return hits
+
+    def under_heading(self, heading: str, start: int, end: int) -> list[int]:
+        """The window's terms said under ``heading`` ("level0"), when the window has some."""
+        return [i for i in range(start, end) if self.terms[i].heading == heading][:1]
 
     def match(self, point: _Point) -> tuple[tuple[int, int], ...] | None:
         """The spans that make ``point``, or None when the answer does not make it."""
@@ -535,29 +599,40 @@ class _AnswerMatcher:
         occurrences = [(t, self.positions(t)) for t in point.terms]
         starts = sorted({i for _, found in occurrences for i in found})
         width = WINDOW_MIN + WINDOW_PER_TERM * len(point.terms)
+        has_numbers = any(_is_number(t) for t in point.terms)
         best: tuple[float, list[int]] | None = None
         for start in starts:
-            end = start + width
+            sentence = self.terms[start].sentence
+            end = min(start + width, self.sentence_end[sentence])
             score = 0.0
             used: list[int] = []
-            contradicted = False
+            contradicted = numbers_made = False
             for t, found in occurrences:
-                inside = [i for i in found if start <= i < end]
+                inside = [
+                    i for i in found if start <= i < end and self.terms[i].sentence == sentence
+                ]
+                if not inside and t.heading == t.term:
+                    inside = self.under_heading(t.term, start, end)
                 if not inside:
                     continue
                 agreeing = [i for i in inside if self.terms[i].negated == t.negated]
                 if agreeing:
                     score += t.weight
                     used.extend(agreeing)
-                else:
+                    numbers_made = numbers_made or _is_number(t)
+                elif t.weight > LIGHT_WEIGHT:
                     contradicted = True
-            if contradicted:
+            if contradicted or (has_numbers and not numbers_made):
                 continue
             if best is None or score > best[0]:
                 best = (score, used)
         if best is None or best[0] < COVERED_SHARE * point.weight - 1e-9:
             return None
         return _merge_spans((self.terms[i].start, self.terms[i].end) for i in best[1])
+
+
+def _is_number(term: _Term) -> bool:
+    return any(c.isdigit() for c in term.term)
 
 
 def _merge_spans(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
