@@ -13,7 +13,8 @@ matcher's caches warm and once cleared before every check.
 
 Accepted alternatives of bundled items come from the bundled bank, matched by key-point text;
 a judged key point the bank no longer has is reported (the bank was reworded: judge again).
-``--misses`` lists every judgment the matcher gets wrong. ``--smoke`` checks the first items
+``--misses`` lists every judgment the matcher gets wrong; ``--no-accept`` ignores the accepted
+alternatives (the matcher alone, on the key points' own words). ``--smoke`` checks the first items
 only and times a few runs, to show the script works.
 """
 
@@ -100,7 +101,7 @@ def item_points(
     return texts, alternatives, stale
 
 
-def evaluate(path: Path, smoke: bool, show_misses: bool) -> dict[str, Tally]:
+def evaluate(path: Path, smoke: bool, show_misses: bool, accept: bool = True) -> dict[str, Tally]:
     items, answers = load_set(path)
     bank = load_bank([bundled_bank_path()])
     bank_alternatives = {
@@ -116,7 +117,7 @@ def evaluate(path: Path, smoke: bool, show_misses: bool) -> dict[str, Tally]:
     for answer in answers:
         texts, alternatives, stale = item_points(items[answer["item"]], bank_alternatives)
         stale_points.update(stale)
-        check = grading.check_open(answer["text"], texts, alternatives)
+        check = grading.check_open(answer["text"], texts, alternatives if accept else ())
         tally = tallies[answer["kind"]]
         tally.answers += 1
         judged = set(answer["covered"])
@@ -194,8 +195,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=200, help="timed checks (median)")
     parser.add_argument("--misses", action="store_true", help="list the wrong judgments")
     parser.add_argument("--smoke", action="store_true", help="a tiny run, to test the script")
+    parser.add_argument(
+        "--no-accept", action="store_true", help="ignore accepted alternatives: the matcher alone"
+    )
     args = parser.parse_args(argv)
-    tallies = evaluate(args.set, args.smoke, args.misses)
+    tallies = evaluate(args.set, args.smoke, args.misses, accept=not args.no_accept)
     print_table(tallies)
     time_longest(5 if args.smoke else args.runs)
     return 0

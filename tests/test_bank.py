@@ -221,7 +221,10 @@ def test_key_point_mapping_mistakes_are_reported_with_lines(tmp_path: Path):
         "      - point: [a, b]\n",
     )
     found = problems([path])
-    assert f"{path}:11: question 'q': key_points: a key point written as a mapping needs 'point'" in found
+    assert (
+        f"{path}:11: question 'q': key_points: a key point written as a mapping needs 'point'"
+        in found
+    )
     assert any(
         p.startswith(f"{path}:13:") and "unknown field 'acept'" in p and "'accept'" in p
         for p in found

@@ -181,7 +181,7 @@ SYNONYMS = (
     ("change", "drift", "shift", "evolve", "modify", "modified", "alter"),
     ("decay", "degrade", "degradation", "deteriorate", "worsen", "worse", "decline"),
     ("monitor", "watch", "track", "observe"),
-    ("rare", "infrequent", "seldom"),
+    ("rare", "infrequent", "seldom", "unusual", "uncommon"),
     ("release", "deploy", "deployment", "ship"),
     ("need", "require", "necessary", "must"),
     ("fresh", "new", "recent"),
@@ -569,8 +569,9 @@ class _AnswerMatcher:
 
     @staticmethod
     def _fuzzy(query: str, index: dict[str, list[int]], stems: bool) -> list[int]:
-        """Positions of words within a typo of ``query``. Between stems, one that begins the
-        other is another word of the same family ("produc" and "product"), not a typo."""
+        """Positions of words within a typo of ``query``. A word that ends another is the
+        other with a prefix ("inconsistent"), and between stems, one that begins the other is
+        another word of the same family ("produc" and "product"): neither is a typo."""
         edits = _max_edits(len(query))
         if not edits:
             return []
@@ -583,6 +584,8 @@ class _AnswerMatcher:
         ):
             if not _max_edits(len(choice)) or any(c.isdigit() for c in choice):
                 continue
+            if choice.endswith(query) or query.endswith(choice):
+                continue  # a prefix, not a typo: "inconsistent" is not "consistent"
             if stems and (choice.startswith(query) or query.startswith(choice)):
                 continue
             hits.extend(index[choice])
