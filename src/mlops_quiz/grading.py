@@ -35,22 +35,27 @@ How a point is matched
 Both the point and the answer are cut into words (with their character offsets) and brought
 to terms: accents and case folded; abbreviations and phrases written one way (``ML`` ->
 machine learning, ``CI``/``CD``/``CT`` -> continuous integration/delivery/training, ``by
-hand`` -> manual, ``data set`` -> data, ...); numbers in digits (``twelve percent``, ``12
-per cent``, ``12%`` -> ``12 percent``); stop words dropped; each word stemmed (Snowball's
-English stemmer) and mapped through a small table of domain synonyms (annotate ~ label,
-drift ~ change, degrade ~ decay, ...). A word inside the scope of a negation (``not``, ``no``,
-``never``, ``without``, ``doesn't``, ... up to the end of the clause) is marked negated.
+hand`` -> manual, ``data set`` -> data, ``irrelevant`` -> not matter, ...); numbers in digits
+and joined to their unit or to the word they number (``twelve percent``, ``12 per cent`` and
+``12%`` are one term, ``30 days`` another, ``level 0`` another); stop words dropped; each word
+stemmed (Snowball's English stemmer) and mapped through a small table of domain synonyms
+(annotate ~ label, drift ~ change, degrade ~ decay, ...). A negation (``not``, ``no``,
+``never``, ``without``, ``doesn't``, ...) marks the terms after it up to the end of its
+clause; before a predicate such as "needed" or "matter" ("X is not needed") it also marks the
+clause's terms before it.
 
 A point term matches an answer term that is equal, or, for words of five letters or more,
-within one edit (two from nine letters; Damerau's optimal string alignment distance,
-computed by ``rapidfuzz``) of the answer's word or its stem. The point is made when, within
-a window of the answer a little longer than the point, the matched terms carry at least
-``COVERED_SHARE`` of the point's weight (a few vague words such as "need" or "use" weigh
-half), with the same polarity: a point term that the answer only has the other way round
-(negated where the point is not, or the reverse) vetoes the point, so "Kedro is an
-orchestrator" does not make "Kedro is not an orchestrator". Word order inside the window
-does not count. A point with accepted alternatives is made when the point or any
-alternative is made.
+within one edit (two from nine letters; Damerau's optimal string alignment distance, computed
+by ``rapidfuzz``) of the answer's word or its stem, unless one is the other with a prefix
+("inconsistent") or a suffix ("product", "produce"). The point is made when one sentence of
+the answer, within a window a little longer than the point, matches at least
+``COVERED_SHARE`` of the point's weight (a few vague words such as "need" or "model" weigh
+half, numbers one and a half) with the same polarity, in any order. A point term that the
+window has only the other way round (negated where the point is not, or the reverse) vetoes
+the window, so "Kedro is an orchestrator" does not make "Kedro is not an orchestrator"; a
+point with numbers needs at least one of them; "level 0" also covers the clauses said under
+it ("Level 0 is manual; releases are rare"). A point with accepted alternatives is made when
+the point or any alternative is made; its spans are the matched words, one span per word.
 
 The libraries, Snowball's stemmer and rapidfuzz, are small, need no data download and are
 imported on the first check, so commands that never check an answer do not load them.
