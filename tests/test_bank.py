@@ -194,3 +194,57 @@ def test_shuffle_is_an_mcq_flag(tmp_path: Path):
         bad.write_text(base + extra + "\n")
         with pytest.raises(BankError, match=message):
             load_bank([bad])
+
+
+def test_key_points_may_declare_accepted_alternatives(tmp_path: Path):
+    path = write(
+        tmp_path,
+        HEADER + "  - id: q\n    topic: t\n    type: open\n    prompt: p\n    answer: a\n"
+        "    key_points:\n"
+        "      - plain point\n"
+        "      - point: needs monitoring\n"
+        "        accept: [watch live metrics, track predictions]\n"
+        "      - {point: no alternatives}\n",
+    )
+    q = load_bank([path]).questions[0]
+    assert q.key_points == ("plain point", "needs monitoring", "no alternatives")
+    assert q.key_point_alternatives == ((), ("watch live metrics", "track predictions"), ())
+
+
+def test_key_point_alternatives_survive_the_bank_cache(tmp_path: Path):
+    path = write(
+        tmp_path,
+        HEADER + "  - id: q\n    topic: t\n    type: open\n    prompt: p\n    answer: a\n"
+        "    key_points: [{point: p1, accept: [alt]}]\n",
+    )
+    from mlops_quiz.bank_cache import load
+
+    cache = tmp_path / "cache"
+    load([path], cache)
+    q = load([path], cache).questions[0]
+    assert q.key_points == ("p1",) and q.key_point_alternatives == (("alt",),)
+
+
+def test_key_point_mapping_mistakes_are_reported_with_lines(tmp_path: Path):
+    path = write(
+        tmp_path,
+        HEADER + "  - id: q\n    topic: t\n    type: open\n    prompt: p\n    answer: a\n"
+        "    key_points:\n"
+        "      - accept: [alt]\n"
+        "      - point: p2\n"
+        "        acept: [alt]\n"
+        "      - point: p3\n"
+        "        accept: one text, not a list\n"
+        "      - point: [a, b]\n",
+    )
+    found = problems([path])
+    assert (
+        f"{path}:11: question 'q': key_points: a key point written as a mapping needs 'point'"
+        in found
+    )
+    assert any(
+        p.startswith(f"{path}:13:") and "unknown field 'acept'" in p and "'accept'" in p
+        for p in found
+    )
+    assert any(p.startswith(f"{path}:15:") and "accept must be a list" in p for p in found)
+    assert any(p.startswith(f"{path}:16:") and "point must be text" in p for p in found)

@@ -45,6 +45,7 @@ MAX_LENGTHS = {
 """The longest text each field may hold, in characters: far above any real item, and low enough
 that drawing, normalising and checking an item stays fast whatever a file holds."""
 MAX_KEY_POINTS = 30
+MAX_KEY_POINT_ALTERNATIVES = 20
 MAX_TAGS = 20
 MAX_GAPS = 30
 MAX_GAP_ANSWERS = 50
@@ -52,6 +53,7 @@ ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_.-]*")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 TOPIC_FIELDS = {"id", "title", "source", "description"}
+KEY_POINT_FIELDS = {"point", "accept"}
 QUESTION_FIELDS = (
     "id",
     "topic",
@@ -105,9 +107,10 @@ class Question(NamedTuple):
     file: str = ""
     line: int = 0
     shuffle: bool = True
-    """Whether an mcq's choices are shuffled at each presentation (``shuffle: false`` opts out).
-
-    Last of the fields, so cached banks of an older format still build a Question."""
+    """Whether an mcq's choices are shuffled at each presentation (``shuffle: false`` opts out)."""
+    key_point_alternatives: tuple[tuple[str, ...], ...] = ()
+    """Accepted phrasings of each key point (``accept:``), parallel to ``key_points``; a
+    question made elsewhere may leave it shorter or empty."""
 
     @property
     def where(self) -> str:
@@ -532,9 +535,7 @@ class _FileReader:
             else None
         )
         key_points = (
-            self.text_list(
-                fields["key_points"], f"{label}: key_points", "key point", MAX_KEY_POINTS
-            )
+            self.key_points(fields["key_points"], f"{label}: key_points")
             if ("key_points" in fields)
             else []
         )
@@ -569,6 +570,7 @@ class _FileReader:
             prompt=prompt.strip(),
             answer=(answer or "").strip(),
             key_points=tuple(k for k, _ in key_points or []),
+            key_point_alternatives=tuple(alts for _, alts in key_points or []),
             tags=tuple(t for t, _ in tags or []),
             choices=tuple(choices),
             correct=tuple(correct),
@@ -577,6 +579,44 @@ class _FileReader:
             line=node.start_mark.line + 1,
             shuffle=shuffle,
         )
+
+    def key_points(self, node: Node, what: str) -> list[tuple[str, tuple[str, ...]]] | None:
+        """Key points, each plain text or ``{point: TEXT, accept: [TEXT, ...]}``, with the
+        accepted alternatives of each (empty for plain text)."""
+        from yaml import MappingNode, SequenceNode
+
+        if not self.visit(node):
+            return None
+        if not isinstance(node, SequenceNode):
+            self.problems.add(node, f"{what} must be a list, not a {self.kind(node)}")
+            return None
+        if len(node.value) > MAX_KEY_POINTS:
+            self.problems.add(node, f"{what}: {len(node.value):,} items; at most {MAX_KEY_POINTS}")
+            return None
+        points: list[tuple[str, tuple[str, ...]]] = []
+        for item in node.value:
+            if not isinstance(item, MappingNode):
+                text = self.text(item, f"each item of {what}", limit="key point")
+                if text is not None:
+                    points.append((text.strip(), ()))
+                continue
+            if not self.visit(item):
+                continue
+            fields = self.mapping(item, f"{what}: a key point", KEY_POINT_FIELDS)
+            if "point" not in fields:
+                self.problems.add(item, f"{what}: a key point written as a mapping needs 'point'")
+                continue
+            text = self.text(fields["point"], f"{what}: point", limit="key point")
+            accept = (
+                self.text_list(
+                    fields["accept"], f"{what}: accept", "key point", MAX_KEY_POINT_ALTERNATIVES
+                )
+                if "accept" in fields
+                else []
+            )
+            if text is not None and accept is not None:
+                points.append((text.strip(), tuple(alt for alt, _ in accept)))
+        return points
 
     def mcq(self, node: Node, fields: dict[str, Node], label: str) -> tuple[list[str], list[int]]:
         from yaml import SequenceNode

@@ -25,7 +25,20 @@ from typing import IO, Any
 from mlops_quiz.bank import Bank, Question, choice_letter
 from mlops_quiz.errors import BadInputError, BankError
 
-COLUMNS = ("id", "topic", "type", "prompt", "answer", "key_points", "choices", "correct", "tags")
+COLUMNS = (
+    "id",
+    "topic",
+    "type",
+    "prompt",
+    "answer",
+    "key_points",
+    "choices",
+    "correct",
+    "tags",
+    "shuffle",
+)
+ALTERNATIVES = " | "
+"""Inside a key point's line: the point, then its accepted phrasings (``accept:``)."""
 HEADER_ALIASES = {
     "question": "prompt",
     "front": "prompt",
@@ -62,14 +75,28 @@ def write(questions: Sequence[Question], out: IO[bytes]) -> None:
                 q.type,
                 q.prompt,
                 q.answer,
-                "\n".join(q.key_points),
+                "\n".join(_key_point_lines(q)),
                 "\n".join(q.choices),
                 ", ".join(choice_letter(i) for i in q.correct),
                 ", ".join(q.tags),
+                "" if q.shuffle else "false",
             ]
         )
     text.flush()
     text.detach()
+
+
+def _key_point_lines(q: Question) -> list[str]:
+    lines = []
+    for n, point in enumerate(q.key_points):
+        accepted = q.key_point_alternatives[n] if n < len(q.key_point_alternatives) else ()
+        lines.append(ALTERNATIVES.join((point, *accepted)))
+    return lines
+
+
+def _key_point_item(line: str) -> str | dict[str, Any]:
+    point, *accepted = [part.strip() for part in line.split(ALTERNATIVES.strip())]
+    return {"point": point, "accept": accepted} if accepted else point
 
 
 # ---------------------------------------------------------------- reading
@@ -273,12 +300,14 @@ def _item(row: Row, bank: Bank, default_topic: str | None) -> dict[str, Any]:
         if topic:
             item["topic"] = topic
     if "key_points" in cells:
-        item["key_points"] = _split_lines(cells["key_points"])
+        item["key_points"] = [_key_point_item(line) for line in _split_lines(cells["key_points"])]
     if "choices" in cells:
         item["choices"] = _split_lines(cells["choices"])
     if "correct" in cells:
         letters = [c.lower() for c in _split_words(cells["correct"])]
         item["correct"] = letters[0] if len(letters) == 1 else letters
+    if cells.get("shuffle", "").lower() in ("false", "no"):
+        item["shuffle"] = False
     if "type" not in item:
         if "choices" in item:
             item["type"] = "mcq"
