@@ -4,10 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from mlops_quiz import migrations
 from mlops_quiz.errors import NewerDatabaseError, StoreError
 from mlops_quiz.scheduler import CardState, next_state
-from mlops_quiz.store import KIND_REPEAT, KIND_REVIEW, ReviewRecord, Store
+from mlops_quiz.store import KIND_REPEAT, KIND_REVIEW, ReviewRecord, Store, migrations
 
 DAY = date(2026, 11, 26)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rel_helpers import QUIZ, assert_cards_match_log, env_with, integrity, query, run
 
-from mlops_quiz import migrations
+from mlops_quiz.store import migrations
 
 TOPICS = ("alpha", "beta")
 PER_TOPIC = 20

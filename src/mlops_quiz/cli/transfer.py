@@ -11,17 +11,17 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from mlops_quiz.cli import (
+from mlops_quiz.cli.common import (
     BankOption,
     DbOption,
     ProfileOption,
     TopicOption,
-    _check_topics,
-    _load_bank,
-    _open_store,
-    _settings,
     app,
+    check_topics,
+    load_questions,
+    open_store,
     reports_errors,
+    resolve_settings,
 )
 from mlops_quiz.errors import BadInputError
 
@@ -70,10 +70,10 @@ def export(
     if reviews or progress:
         _export_answers(target, reviews, progress, bool(topic or tag or fmt), profile, db)
         return
-    settings = _settings(db, bank, profile)
+    settings = resolve_settings(db, bank, profile)
     kind = transfer.question_format(target, fmt)
-    questions = _load_bank(settings)
-    selected = transfer.select(questions.in_topics(_check_topics(questions, topic)), tag)
+    questions = load_questions(settings)
+    selected = transfer.select(questions.in_topics(check_topics(questions, topic)), tag)
     if not selected:
         raise BadInputError("no question matches the --topic and --tag given")
     if kind == "apkg":
@@ -110,8 +110,8 @@ def _export_answers(
             "--topic, --tag and --format select questions; "
             "--reviews and --progress write every answer of the profile"
         )
-    settings = _settings(db, None, profile)
-    with _open_store(settings, create=False) as store:
+    settings = resolve_settings(db, None, profile)
+    with open_store(settings, create=False) as store:
         records = store.history(settings.profile)
     if progress:
         transfer.write_file(
@@ -160,14 +160,14 @@ def import_(
     from mlops_quiz.errors import BankError
     from mlops_quiz.transfer import spreadsheet
 
-    settings = _settings(None, bank, None)
+    settings = resolve_settings(None, bank, None)
     target = into or config.user_bank_path()
     paths = list(settings.bank_paths)
     if target.exists() and all(p.resolve() != target.resolve() for p in paths):
         paths.append(target)
     questions = _load_paths(paths)
     if topic is not None:
-        _check_topics(questions, [topic])
+        check_topics(questions, [topic])
     planned = spreadsheet.plan(
         source, questions, topic, spreadsheet.guid_index(questions.questions)
     )
@@ -200,14 +200,14 @@ def _import_progress(source: Path, dry_run: bool, profile: str | None, db: str |
     from mlops_quiz.transfer import progress as portable
 
     records = portable.read_history(source)
-    settings = _settings(db, None, profile)
+    settings = resolve_settings(db, None, profile)
     if dry_run:
         print(
             f"would merge {len(records)} answers into profile {settings.profile!r} "
             "(nothing written)"
         )
         return
-    with _open_store(settings, saves=True) as store:
+    with open_store(settings, saves=True) as store:
         added, skipped = store.merge_history(settings.profile, records)
     print(
         f"imported {source} into profile {settings.profile!r}: "

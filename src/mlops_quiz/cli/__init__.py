@@ -1,0 +1,56 @@
+"""The ``mlops-quiz`` command line: each command parses its options, calls the library, renders.
+
+One module per group of commands, each registered on the one Typer app of ``common``:
+``study`` (study, stats, list, topics), ``questions`` (validate, add-question), ``upkeep``
+(doctor, backup, restore, path) and ``transfer`` (export, import).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import typer
+
+from mlops_quiz import __version__
+from mlops_quiz.cli.common import app
+from mlops_quiz.errors import EXIT_FAILURE
+
+__all__ = ["app", "main"]
+
+COMMAND_MODULES = ("study", "questions", "upkeep", "transfer")
+"""Imported in this order, which is the order of the commands in --help."""
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"mlops_quiz.cli.{_name}")
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if args in (["--version"], ["-V"]):  # the commonest check of all, kept instant
+        print(f"mlops-quiz {__version__}")
+        return
+    if not args:
+        args = ["--help"]  # on stdout, exit code 0
+    # Click's exception classes, whether Typer vendors Click or depends on it.
+    usage_error: type[Any] = typer.BadParameter.__mro__[1]
+    click_exception: type[Any] = typer.BadParameter.__mro__[2]
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=args, prog_name="mlops-quiz", standalone_mode=False)
+    except usage_error as exc:
+        # One line in the project's format, not Click's four.
+        where = exc.ctx.command_path if exc.ctx is not None else "mlops-quiz"
+        message = " ".join(exc.format_message().split())
+        sys.stderr.write(f"error: {message} (see '{where} --help')\n")
+        sys.exit(exc.exit_code)
+    except click_exception as exc:
+        sys.stderr.write(f"error: {' '.join(exc.format_message().split())}\n")
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
+        sys.stderr.write("\ninterrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_FAILURE)
+    if isinstance(code, int) and code:
+        sys.exit(code)

@@ -1,0 +1,184 @@
+"""What every command shares: the Typer app, the option declarations, turning errors into one
+line, and the wiring of settings, banks and the store.
+
+Start-up time matters for a tool opened every day, so heavy modules (SQLAlchemy, PyYAML, Rich)
+are imported inside the functions that use them, never at the top of a CLI module.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
+
+import typer
+
+from mlops_quiz import __version__
+from mlops_quiz.errors import BadInputError, QuizError
+
+if TYPE_CHECKING:
+    from mlops_quiz.bank import Bank
+    from mlops_quiz.config import Settings
+    from mlops_quiz.store import Store
+
+
+app = typer.Typer(
+    name="mlops-quiz",
+    help="Master the MLOps course with spaced repetition (SM-2) in the terminal.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: drawing it with Rich would double --help's start-up
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+ProfileOption = Annotated[
+    Optional[str],  # noqa: UP045 - Typer reads this annotation at run time
+    typer.Option(
+        "--profile",
+        "-p",
+        help="Learner profile [env: MLOPS_QUIZ_PROFILE; default: default].",
+        show_default=False,
+    ),
+]
+DbOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--db",
+        help="SQLAlchemy URL of the progress database [env: MLOPS_QUIZ_DB].",
+        show_default=False,
+    ),
+]
+BankOption = Annotated[
+    Optional[list[Path]],  # noqa: UP045
+    typer.Option(
+        "--bank",
+        "-b",
+        help="Bank file to use instead of the bundled and user banks; repeatable "
+        "[env: MLOPS_QUIZ_BANK].",
+        show_default=False,
+    ),
+]
+TopicOption = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--topic", "-t", help="Only this topic (its id); repeatable.", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(func: F) -> F:
+    """Turn a QuizError into one line per problem on stderr and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except QuizError as exc:
+            from mlops_quiz import render
+
+            render.error(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"mlops-quiz {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Master the MLOps course with spaced repetition (SM-2) in the terminal.
+
+    Start with `mlops-quiz study`. Progress is saved after every answer.
+    """
+
+
+# ---------------------------------------------------------------- wiring
+
+
+def resolve_settings(db: str | None, bank: list[Path] | None, profile: str | None) -> Settings:
+    from mlops_quiz.config import Settings, bank_warnings
+
+    settings = Settings.resolve(db, bank, profile)
+    for message in bank_warnings(bank):
+        warn(message)
+    return settings
+
+
+def warn(message: str) -> None:
+    from mlops_quiz.text import visible
+
+    sys.stderr.write(f"warning: {visible(message, keep_newlines=False)}\n")
+
+
+def open_store(settings: Settings, saves: bool = False, create: bool = True) -> Store:
+    """The progress database. ``saves``: the command records answers (an in-memory database is
+    refused). ``create=False``: a reading command, which makes no file where there is none."""
+    from mlops_quiz.config import default_db_url
+    from mlops_quiz.store import Store
+
+    default = settings.db_url == default_db_url()
+    return Store.open(
+        settings.db_url, create_folder=default, private=default, saves=saves, create=create
+    )
+
+
+def load_questions(settings: Settings, lenient: bool = True) -> Bank:
+    """The banks in use. The learner's own bank is loaded leniently: an invalid item (or the
+    whole file, if it is no YAML) is left out with a warning (``validate`` shows every
+    problem), so one bad entry does not stop a session. Other files must be valid."""
+    from mlops_quiz import bank_cache
+    from mlops_quiz.config import cache_dir, user_bank_path
+
+    folder = cache_dir()
+    if folder.exists() and not bank_cache.usable(folder):
+        from mlops_quiz.files import unsafe_folder
+
+        warn(f"the cache folder {folder} {unsafe_folder(folder)}; it is not used")
+    own = [p for p in settings.bank_paths if p == user_bank_path()] if lenient else []
+    loaded = bank_cache.load(settings.bank_paths, folder, lenient=own)
+    if loaded.warnings:
+        from mlops_quiz.errors import MAX_PROBLEMS_SHOWN
+
+        for message in loaded.warnings[:MAX_PROBLEMS_SHOWN]:
+            warn(message)
+        hidden = len(loaded.warnings) - MAX_PROBLEMS_SHOWN
+        more = f" ({hidden:,} more problems not shown)" if hidden > 0 else ""
+        warn(
+            f"{loaded.left_out} question(s) left out for these problems{more}; "
+            "'mlops-quiz validate' lists them all"
+        )
+    return loaded
+
+
+def check_topics(bank: Bank, topics: list[str] | None) -> list[str]:
+    for topic in topics or []:
+        if topic not in bank.topics:
+            known = ", ".join(bank.topics) or "none"
+            raise BadInputError(f"unknown topic {topic!r} (known: {known})")
+    return list(topics or [])
+
+
+def today(settings: Settings) -> Any:
+    from mlops_quiz.scheduler import study_day
+
+    return study_day(settings.now, settings.day_start_hour)
+
+
+def print_json(data: Any) -> None:
+    import json
+
+    from mlops_quiz.text import json_safe
+
+    sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")

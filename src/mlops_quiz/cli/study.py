@@ -1,0 +1,133 @@
+"""Studying and looking at progress: study, stats, list, topics."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from mlops_quiz.cli.common import (
+    BankOption,
+    DbOption,
+    JsonOption,
+    ProfileOption,
+    TopicOption,
+    app,
+    check_topics,
+    load_questions,
+    open_store,
+    print_json,
+    reports_errors,
+    resolve_settings,
+    today,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+# ---------------------------------------------------------------- commands
+
+
+@app.command()
+@reports_errors
+def study(
+    topic: TopicOption = None,
+    new: Annotated[
+        int, typer.Option("--new", help="At most this many new items today.", min=0)
+    ] = 20,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many items.", min=0)] = 200,
+    cram: Annotated[
+        bool, typer.Option("--cram", help="Practise items that are not due; the schedule is kept.")
+    ] = False,
+    profile: ProfileOption = None,
+    db: DbOption = None,
+    bank: BankOption = None,
+    ids: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--id", help="Ask this item now (its id); repeatable.", show_default=False),
+    ] = None,
+) -> None:
+    """Review the items due today, then new ones. Every answer is saved as it is given."""
+    from mlops_quiz import render
+    from mlops_quiz import study as study_loop
+    from mlops_quiz.config import bundled_bank_path, now
+    from mlops_quiz.session import StudySession
+
+    settings = resolve_settings(db, bank, profile)
+    questions = load_questions(settings)
+    topics = check_topics(questions, topic)
+    with open_store(settings, saves=True) as store:
+        session = StudySession.plan(
+            store,
+            settings.profile,
+            questions.in_topics(topics),
+            clock=now,
+            day_start_hour=settings.day_start_hour,
+            new_per_day=new,
+            limit=limit,
+            cram=cram,
+            ask_now=ids or (),
+            bundled_file=str(bundled_bank_path()),
+        )
+        study_loop.run(session, questions, render.console())
+
+
+@app.command()
+@reports_errors
+def stats(
+    json_output: JsonOption = False,
+    profile: ProfileOption = None,
+    db: DbOption = None,
+    bank: BankOption = None,
+) -> None:
+    """Show progress: card counts, what is due, answers per day, retention, streak."""
+    from mlops_quiz import stats as statistics
+
+    settings = resolve_settings(db, bank, profile)
+    questions = load_questions(settings)
+    with open_store(settings, create=False) as store:
+        result = statistics.compute(store, questions, settings.profile, today(settings))
+    if json_output:
+        print_json(result.to_json())
+        return
+    from mlops_quiz import render
+
+    render.console().print(render.stats_view(result, questions))
+
+
+@app.command("list")
+@reports_errors
+def list_questions(
+    due: Annotated[bool, typer.Option("--due", help="Only items due today.")] = False,
+    topic: TopicOption = None,
+    json_output: JsonOption = False,
+    profile: ProfileOption = None,
+    db: DbOption = None,
+    bank: BankOption = None,
+) -> None:
+    """List the questions with their schedule."""
+    settings = resolve_settings(db, bank, profile)
+    questions = load_questions(settings)
+    topics = check_topics(questions, topic)
+    from mlops_quiz.stats import schedule_rows
+
+    with open_store(settings, create=False) as store:
+        states = store.cards(settings.profile)
+    rows = schedule_rows(questions.in_topics(topics), states, today(settings), due_only=due)
+    if json_output:
+        print_json(rows)
+        return
+    from mlops_quiz import render
+
+    render.console().print(render.list_table(rows, questions))
+
+
+@app.command()
+@reports_errors
+def topics(bank: BankOption = None) -> None:
+    """Show the topics of the bank and how many items each has."""
+    from mlops_quiz import render
+
+    settings = resolve_settings(None, bank, None)
+    render.console().print(render.topics_table(load_questions(settings, lenient=False)))

@@ -1,0 +1,35 @@
+"""Progress storage: card states and the review log, through SQLAlchemy.
+
+``Store.open(url)`` is the one place a database is opened. For SQLite files it first checks the
+file without writing to it (it must be an SQLite database, readable and writable, in an existing
+folder), then runs in WAL mode with a busy timeout and takes the write lock at the start of each
+write, so several processes can share one file. Every answer is committed on its own.
+
+The package's files say what each part does: ``schema`` (tables, rows), ``migrations``,
+``sqlite_files`` (checks on SQLite files, WAL, private modes), ``base`` (opening, transactions),
+``cards`` (card states), ``review_log`` (answers), ``upkeep`` (backup, restore, prune) and
+``moving`` (history out and in). ``Store`` joins them: the rest of the code talks to it.
+"""
+
+from __future__ import annotations
+
+from mlops_quiz.store.cards import CardStates
+from mlops_quiz.store.moving import MovingProgress
+from mlops_quiz.store.review_log import ReviewLog
+from mlops_quiz.store.schema import KIND_CRAM, KIND_REPEAT, KIND_REVIEW, ReviewRecord
+from mlops_quiz.store.sqlite_files import check_backup, safe_url
+from mlops_quiz.store.upkeep import Upkeep
+
+__all__ = [
+    "KIND_CRAM",
+    "KIND_REPEAT",
+    "KIND_REVIEW",
+    "ReviewRecord",
+    "Store",
+    "check_backup",
+    "safe_url",
+]
+
+
+class Store(CardStates, ReviewLog, Upkeep, MovingProgress):
+    """The progress database of every profile."""

@@ -1,0 +1,184 @@
+"""Opening a progress database (any SQLAlchemy URL), its transactions, and errors turned into
+one clear line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+
+from mlops_quiz.errors import BadInputError, NewerDatabaseError, QuizError, StoreError
+from mlops_quiz.store import migrations
+from mlops_quiz.store.sqlite_files import (
+    _describe,
+    _make_private,
+    _masked,
+    _sqlite_engine,
+    check_sqlite_path,
+    precheck_sqlite,
+    safe_url,
+)
+
+S = TypeVar("S", bound="StoreBase")
+
+
+class StoreBase:
+    """Opening, closing and transactions: what every part of the store builds on."""
+
+    def __init__(self, engine: Engine, label: str) -> None:
+        self.engine = engine
+        self.label = label
+        self.exists = True
+        """False for a reading command's empty stand-in of a database file not made yet."""
+        self.secret: str | None = None
+        """The URL's password, masked in every message."""
+        self._conn: Connection | None = None
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    def open(
+        cls: type[S],
+        url: str,
+        create_folder: bool = False,
+        private: bool = False,
+        saves: bool = False,
+        create: bool = True,
+    ) -> S:
+        """Open (creating and migrating as needed) the database at a SQLAlchemy URL.
+
+        ``private``: the database lives in the data folder; the folder is made 0700 and the file
+        0600, and a folder that others can write to is refused. ``saves``: the command saves
+        answers, so an in-memory database (which keeps nothing) is refused. ``create=False``
+        (reading commands): a SQLite file that does not exist is not made; the store is an empty
+        one in memory, and ``exists`` is False.
+        """
+        shown = safe_url(url)
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise BadInputError(f"not a database URL: {shown}") from None
+        is_sqlite = parsed.get_backend_name() == "sqlite"
+        label = shown
+        exists = True
+        if is_sqlite:
+            if not parsed.database or parsed.database == ":memory:" or "mode=memory" in url:
+                if saves:
+                    raise BadInputError(
+                        f"{shown} is an in-memory database, which keeps nothing; "
+                        "give a file (sqlite:///PATH)"
+                    )
+            else:
+                path = Path(parsed.database).expanduser().absolute()
+                label = str(path)
+                exists = path.exists()
+                if not exists and not create and (create_folder or path.parent.is_dir()):
+                    url = "sqlite://"
+                else:
+                    check_sqlite_path(path, create_folder, private)
+                    try:
+                        precheck_sqlite(path)
+                    except NewerDatabaseError as exc:
+                        raise NewerDatabaseError(f"{label}: {exc}") from None
+                    if private:
+                        _make_private(path)
+                    # One path: the file checked is the file opened (``~`` expanded).
+                    url = parsed.set(database=str(path)).render_as_string(hide_password=False)
+        try:
+            engine = _sqlite_engine(url) if is_sqlite else create_engine(url)
+        except (NoSuchModuleError, ArgumentError, ImportError, TypeError, ValueError) as exc:
+            raise BadInputError(
+                f"cannot use the database URL {shown}: {_masked(exc, parsed)}"
+            ) from None
+        store = cls(engine, label)
+        store.exists = exists
+        store.secret = parsed.password
+        try:
+            store.migrate()
+        except NewerDatabaseError as exc:
+            store.close()
+            raise NewerDatabaseError(f"{label}: {exc}") from None
+        except QuizError:
+            store.close()
+            raise
+        except (TypeError, ValueError) as exc:  # e.g. ?timeout=abc reaches the driver
+            store.close()
+            raise BadInputError(
+                f"cannot use the database URL {shown}: {_masked(exc, parsed)}"
+            ) from None
+        return store
+
+    def migrate(self) -> None:
+        with self._guard("open"):
+            conn = self.conn
+            with conn.begin():
+                todo = migrations.pending(conn)
+            if self.engine.dialect.name == "sqlite":
+                raw = conn.connection.dbapi_connection
+                assert raw is not None
+                raw.execute("PRAGMA journal_mode=WAL")
+            for migration in todo:
+                with self._write() as wconn:
+                    # Another process may have applied it since we looked.
+                    if migration in migrations.pending(wconn):
+                        migrations.apply(wconn, migration)
+
+    @property
+    def conn(self) -> Connection:
+        if self._conn is None:
+            self._conn = self.engine.connect()
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        self.engine.dispose()
+
+    def __enter__(self: S) -> S:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _guard(self, action: str) -> Iterator[None]:
+        """Turn database errors into one clear StoreError."""
+        try:
+            yield
+        except QuizError:
+            raise
+        except (DBAPIError, SQLAlchemyError) as exc:
+            if self._conn is not None:
+                self._conn.invalidate()
+                self._conn = None
+            message = _describe(exc)
+            if self.secret:
+                message = message.replace(str(self.secret), "***")
+            if "file is not a database" in message or "malformed" in message:
+                message += " (the file is damaged or not a database; it was left untouched)"
+            raise StoreError(f"cannot {action} the database {self.label}: {message}") from None
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        conn = self.conn.execution_options(write=True)
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            conn.execution_options(write=False)
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        conn = self.conn
+        with conn.begin():
+            yield conn

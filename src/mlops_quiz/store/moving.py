@@ -1,0 +1,151 @@
+"""Moving progress between databases: a profile's whole history out, and merged back in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    and_,
+    delete,
+    insert,
+    select,
+    update,
+)
+
+from mlops_quiz.scheduler import PASSING_GRADE, CardState
+from mlops_quiz.store.base import StoreBase
+from mlops_quiz.store.schema import (
+    KIND_REVIEW,
+    ReviewRecord,
+    _as_date,
+    _review_row,
+    _state_columns,
+    _state_from,
+    cards,
+    reviews,
+)
+
+
+class MovingProgress(StoreBase):
+    """History export and merge."""
+
+    @staticmethod
+    def answer_ids(records: Iterable[ReviewRecord]) -> list[str]:
+        """A stable unique id for each answer of one profile's log, given in time order.
+
+        The id is a hash of what the answer is (question, moment, grade, kind, what was typed)
+        and, for answers identical in all of these, their order: ``<hash>-<n>``. It does not
+        depend on the database, so the same answer has the same id wherever it was copied.
+        """
+        import hashlib
+        import json
+        from datetime import timezone
+
+        seen: dict[str, int] = {}
+        ids = []
+        for record in records:
+            moment = record.reviewed_at.astimezone(timezone.utc).isoformat()
+            content = json.dumps(
+                [record.question_id, moment, record.grade, record.kind, record.answer],
+                ensure_ascii=False,
+            )
+            digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:20]
+            seen[digest] = seen.get(digest, 0) + 1
+            ids.append(f"{digest}-{seen[digest]}")
+        return ids
+
+    @staticmethod
+    def _record_from(row: Any) -> ReviewRecord:
+        return ReviewRecord(
+            question_id=row.question_id,
+            reviewed_at=datetime.fromisoformat(row.reviewed_at),
+            day=_as_date(row.day) or date.min,
+            grade=row.grade,
+            answer=row.answer,
+            duration_ms=row.duration_ms,
+            kind=row.kind,
+            before=_state_from(row, "before_"),
+            after=_state_from(row, "after_"),
+        )
+
+    def _log_rows(self, conn: Connection, profile: str, ids: set[str] | None = None) -> list[Any]:
+        """A profile's logged answers (of some questions), in time order."""
+        query = select(reviews).where(reviews.c.profile == profile)
+        if ids is not None:
+            query = query.where(reviews.c.question_id.in_(sorted(ids)))
+        rows = list(conn.execute(query).all())
+        rows.sort(key=lambda row: (datetime.fromisoformat(row.reviewed_at), row.id))
+        return rows
+
+    def history(self, profile: str) -> list[ReviewRecord]:
+        """Every answer of a profile, in time order."""
+        with self._guard("read"), self._read() as conn:
+            return [self._record_from(row) for row in self._log_rows(conn, profile)]
+
+    def merge_history(self, profile: str, records: Iterable[ReviewRecord]) -> tuple[int, int]:
+        """Add the answers the profile's log does not have yet; one transaction.
+
+        Answers are matched by ``answer_ids``. The card of every question that received
+        answers is then recomputed from its whole merged log with the scheduler, in time order:
+        scheduling reviews move it, repeats and cram answers are logged only. The before and
+        after states of the logged answers are rewritten to match. Returns (added, skipped).
+        """
+        from mlops_quiz.scheduler import next_state
+
+        incoming = sorted(records, key=lambda r: r.reviewed_at)
+        with self._guard("import into"), self._write() as conn:
+            existing = [self._record_from(row) for row in self._log_rows(conn, profile)]
+            have = set(self.answer_ids(existing))
+            new = [
+                r
+                for r, key in zip(incoming, self.answer_ids(incoming), strict=True)
+                if key not in have
+            ]
+            if new:
+                conn.execute(insert(reviews), [_review_row(profile, r) for r in new])
+            touched = {r.question_id for r in new}
+            by_question: dict[str, list[Any]] = {}
+            for row in self._log_rows(conn, profile, touched) if touched else []:
+                by_question.setdefault(row.question_id, []).append(row)
+            for qid, rows in by_question.items():
+                state = CardState()
+                first_day: date | None = None
+                last_at = ""
+                counts = [0, 0]
+                for row in rows:
+                    before = state
+                    if row.kind == KIND_REVIEW:
+                        state = next_state(state, row.grade, _as_date(row.day) or date.min)
+                        first_day = first_day or _as_date(row.day)
+                        last_at = row.reviewed_at
+                        counts[0] += 1
+                        counts[1] += row.grade >= PASSING_GRADE
+                    logged = (_state_from(row, "before_"), _state_from(row, "after_"))
+                    if logged != (before, state):
+                        conn.execute(
+                            update(reviews)
+                            .where(reviews.c.id == row.id)
+                            .values(
+                                **_state_columns("before_", before),
+                                **_state_columns("after_", state),
+                            )
+                        )
+                if counts[0] == 0:
+                    continue
+                where = and_(cards.c.profile == profile, cards.c.question_id == qid)
+                conn.execute(delete(cards).where(where))
+                conn.execute(
+                    insert(cards).values(
+                        profile=profile,
+                        question_id=qid,
+                        introduced_on=first_day,
+                        last_reviewed_at=last_at,
+                        reviews=counts[0],
+                        passes=counts[1],
+                        **_state_columns("", state),
+                    )
+                )
+        return len(new), len(incoming) - len(new)

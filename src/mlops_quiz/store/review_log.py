@@ -1,0 +1,209 @@
+"""The review log: every answer, recorded with the card it moves, taken back, counted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+
+from mlops_quiz.scheduler import PASSING_GRADE
+from mlops_quiz.store.base import StoreBase
+from mlops_quiz.store.schema import (
+    KIND_REPEAT,
+    KIND_REVIEW,
+    ReviewRecord,
+    _review_row,
+    _state_columns,
+    _state_from,
+    cards,
+    reviews,
+)
+
+
+class ReviewLog(StoreBase):
+    """Recording answers and reading the log."""
+
+    def record(self, profile: str, review: ReviewRecord) -> int:
+        """Log one answer and, for a scheduling review, move the card; one transaction."""
+        with self._guard("save an answer to"), self._write() as conn:
+            result = conn.execute(insert(reviews).values(**_review_row(profile, review)))
+            if review.kind == KIND_REVIEW:
+                self._put_card(conn, profile, review)
+            key = result.inserted_primary_key
+            return int(key[0]) if key else 0
+
+    def _put_card(self, conn: Connection, profile: str, review: ReviewRecord) -> None:
+        where = and_(cards.c.profile == profile, cards.c.question_id == review.question_id)
+        values: dict[str, Any] = _state_columns("", review.after)
+        values["last_reviewed_at"] = review.reviewed_at.isoformat()
+        passed = int(review.grade >= PASSING_GRADE)
+        updated = conn.execute(
+            update(cards)
+            .where(where)
+            .values(reviews=cards.c.reviews + 1, passes=cards.c.passes + passed, **values)
+        )
+        if updated.rowcount == 0:
+            conn.execute(
+                insert(cards).values(
+                    profile=profile,
+                    question_id=review.question_id,
+                    introduced_on=review.day,
+                    reviews=1,
+                    passes=passed,
+                    **values,
+                )
+            )
+
+    def add_history(
+        self, profile: str, records: Iterable[ReviewRecord], batch: int = 20_000
+    ) -> int:
+        """Bulk-load an answer log in one transaction (imports, benchmarks).
+
+        Records must be in time order; each card ends in the state after its last scheduling
+        review. Returns the number of answers loaded.
+        """
+        final: dict[str, ReviewRecord] = {}
+        introduced: dict[str, date] = {}
+        counts: dict[str, list[int]] = {}
+        count = 0
+        with self._guard("import into"), self._write() as conn:
+            rows: list[dict[str, Any]] = []
+            for record in records:
+                rows.append(_review_row(profile, record))
+                if record.kind == KIND_REVIEW:
+                    final[record.question_id] = record
+                    introduced.setdefault(record.question_id, record.day)
+                    tally = counts.setdefault(record.question_id, [0, 0])
+                    tally[0] += 1
+                    tally[1] += record.grade >= PASSING_GRADE
+                if len(rows) >= batch:
+                    conn.execute(insert(reviews), rows)
+                    count += len(rows)
+                    rows = []
+            if rows:
+                conn.execute(insert(reviews), rows)
+                count += len(rows)
+            for qid in final:
+                conn.execute(
+                    delete(cards).where(
+                        and_(cards.c.profile == profile, cards.c.question_id == qid)
+                    )
+                )
+            card_rows = [
+                {
+                    "profile": profile,
+                    "question_id": qid,
+                    "introduced_on": introduced[qid],
+                    "last_reviewed_at": record.reviewed_at.isoformat(),
+                    "reviews": counts[qid][0],
+                    "passes": counts[qid][1],
+                    **_state_columns("", record.after),
+                }
+                for qid, record in final.items()
+            ]
+            if card_rows:
+                conn.execute(insert(cards), card_rows)
+        return count
+
+    def undo(self, profile: str, review_id: int) -> None:
+        """Take back one answer: delete it from the log and restore the card as it was."""
+        with self._guard("undo an answer in"), self._write() as conn:
+            row = conn.execute(
+                select(reviews).where(and_(reviews.c.id == review_id, reviews.c.profile == profile))
+            ).first()
+            if row is None:
+                return
+            conn.execute(delete(reviews).where(reviews.c.id == review_id))
+            if row.kind != KIND_REVIEW:
+                return
+            before = _state_from(row, "before_")
+            where = and_(cards.c.profile == profile, cards.c.question_id == row.question_id)
+            if before.is_new:
+                conn.execute(delete(cards).where(where))
+                return
+            previous = conn.execute(
+                select(func.max(reviews.c.reviewed_at)).where(
+                    and_(
+                        reviews.c.profile == profile,
+                        reviews.c.question_id == row.question_id,
+                        reviews.c.kind == KIND_REVIEW,
+                    )
+                )
+            ).scalar()
+            conn.execute(
+                update(cards)
+                .where(where)
+                .values(
+                    last_reviewed_at=previous,
+                    reviews=cards.c.reviews - 1,
+                    passes=cards.c.passes - int(row.grade >= PASSING_GRADE),
+                    **_state_columns("", before),
+                )
+            )
+
+    # ------------------------------------------------------------ history
+
+    def reviews_per_day(self, profile: str, since: date) -> dict[date, int]:
+        with self._guard("read"), self._read() as conn:
+            rows = conn.execute(
+                select(reviews.c.day, func.count())
+                .where(and_(reviews.c.profile == profile, reviews.c.day >= since))
+                .group_by(reviews.c.day)
+            )
+            return {day: int(n) for day, n in rows}
+
+    def studied_on(self, profile: str, day: date) -> bool:
+        """Whether the profile answered anything on a study day."""
+        with self._guard("read"), self._read() as conn:
+            found = conn.execute(
+                select(reviews.c.id)
+                .where(and_(reviews.c.profile == profile, reviews.c.day == day))
+                .limit(1)
+            ).first()
+        return found is not None
+
+    def scheduling_results(self, profile: str) -> dict[str, tuple[int, int]]:
+        """Per question: (scheduling reviews, of which graded 3 or more)."""
+        with self._guard("read"), self._read() as conn:
+            rows = conn.execute(
+                select(cards.c.question_id, cards.c.reviews, cards.c.passes).where(
+                    and_(cards.c.profile == profile, cards.c.reviews > 0)
+                )
+            )
+            return {qid: (int(n), int(ok)) for qid, n, ok in rows}
+
+    def owed_repeats(self, profile: str, day: date) -> list[str]:
+        """Question ids owed a same-day repeat on a study day, in the order they were missed.
+
+        Derived from the review log: a question whose latest scheduling review or repeat of
+        that day needs a repeat (graded below 4; cram practice does not count).
+        """
+        from mlops_quiz.scheduler import needs_repeat
+
+        with self._guard("read"), self._read() as conn:
+            rows = conn.execute(
+                select(reviews.c.question_id, reviews.c.grade)
+                .where(
+                    and_(
+                        reviews.c.profile == profile,
+                        reviews.c.day == day,
+                        reviews.c.kind.in_((KIND_REVIEW, KIND_REPEAT)),
+                    )
+                )
+                .order_by(reviews.c.id)
+            ).all()
+        latest: dict[str, int] = {}
+        for qid, grade in rows:
+            latest.pop(qid, None)  # keep the order of each question's latest answer
+            latest[qid] = int(grade)
+        return [qid for qid, grade in latest.items() if needs_repeat(grade)]

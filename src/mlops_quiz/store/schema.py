@@ -1,0 +1,127 @@
+"""The progress tables (card states and the review log) and how rows map to values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from mlops_quiz.scheduler import CardState
+
+KIND_REVIEW = "review"
+"""A scheduling review: it moves the card's schedule."""
+KIND_REPEAT = "repeat"
+"""A same-day repeat of an item graded below 4: logged, the schedule is unchanged."""
+KIND_CRAM = "cram"
+"""Practice outside the schedule (``study --cram``): logged, the schedule is unchanged."""
+
+
+_meta = MetaData()
+cards = Table(
+    "cards",
+    _meta,
+    Column("profile", String(64), primary_key=True),
+    Column("question_id", String(80), primary_key=True),
+    Column("repetitions", Integer, nullable=False),
+    Column("interval", Integer, nullable=False),
+    Column("ef100", Integer, nullable=False),
+    Column("due", Date),
+    Column("lapses", Integer, nullable=False),
+    Column("introduced_on", Date),
+    Column("last_reviewed_at", String(40)),
+    Column("reviews", Integer, nullable=False, server_default="0"),
+    Column("passes", Integer, nullable=False, server_default="0"),
+)
+reviews = Table(
+    "reviews",
+    _meta,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("profile", String(64), nullable=False),
+    Column("question_id", String(80), nullable=False),
+    Column("reviewed_at", String(40), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("grade", Integer, nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("duration_ms", Integer, nullable=False),
+    Column("kind", String(10), nullable=False),
+    *(
+        Column(f"{when}_{name}", type_, nullable=name != "due")
+        for when in ("before", "after")
+        for name, type_ in (
+            ("repetitions", Integer),
+            ("interval", Integer),
+            ("ef100", Integer),
+            ("due", Date),
+            ("lapses", Integer),
+        )
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One answer, as it goes into the review log."""
+
+    question_id: str
+    reviewed_at: datetime
+    """When, in UTC with its zone."""
+    day: date
+    """The study day it counted for."""
+    grade: int
+    answer: str
+    duration_ms: int
+    kind: str
+    before: CardState
+    after: CardState
+
+
+def _state_columns(prefix: str, state: CardState) -> dict[str, Any]:
+    return {
+        f"{prefix}repetitions": state.repetitions,
+        f"{prefix}interval": state.interval,
+        f"{prefix}ef100": state.ef100,
+        f"{prefix}due": state.due,
+        f"{prefix}lapses": state.lapses,
+    }
+
+
+def _as_date(value: str | date | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def _review_row(profile: str, review: ReviewRecord) -> dict[str, Any]:
+    return {
+        "profile": profile,
+        "question_id": review.question_id,
+        "reviewed_at": review.reviewed_at.isoformat(),
+        "day": review.day,
+        "grade": review.grade,
+        "answer": review.answer,
+        "duration_ms": review.duration_ms,
+        "kind": review.kind,
+        **_state_columns("before_", review.before),
+        **_state_columns("after_", review.after),
+    }
+
+
+def _state_from(row: Any, prefix: str = "") -> CardState:
+    m = row._mapping
+    return CardState(
+        repetitions=m[f"{prefix}repetitions"],
+        interval=m[f"{prefix}interval"],
+        ef100=m[f"{prefix}ef100"],
+        due=m[f"{prefix}due"],
+        lapses=m[f"{prefix}lapses"],
+    )
