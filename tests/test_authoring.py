@@ -121,7 +121,7 @@ def test_cli_add_question_every_type(runner: CliRunner, small_bank: Path):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "odd"
+    assert result.output.strip() == f"added odd to {small_bank}"
     result = runner.invoke(
         app,
         [
@@ -169,4 +169,6 @@ def test_cli_add_question_missing_field_not_interactive(runner: CliRunner, small
     before = small_bank.read_bytes()
     result = runner.invoke(app, ["add-question", "--bank", str(small_bank), "--type", "open"])
     assert result.exit_code == 2 and "missing --topic" in result.output
+    untyped = runner.invoke(app, ["add-question", "--bank", str(small_bank), "--topic", "more"])
+    assert untyped.exit_code == 2 and "missing --type" in untyped.output
     assert small_bank.read_bytes() == before

@@ -89,7 +89,11 @@ def test_end_of_input_at_the_grade_prompt_keeps_earlier_answers(
 
 def test_add_question_asks_for_missing_fields_at_a_terminal(script_env, small_bank: Path):
     child = spawn(["add-question", "--bank", str(small_bank), "--type", "open"], script_env)
-    child.expect("Topic id: ")
+    topics = r"Topic \(data-centric-ai, .*, basics, more\): "  # the bundled ones may be used
+    child.expect(topics)
+    child.sendline("less")  # not a topic: asked again at once
+    child.expect("'less' is not one of them; type one of: data-centric-ai, ")
+    child.expect(topics)
     child.sendline("more")
     child.expect("Prompt: ")
     child.sendline("Why keep a review log?")
@@ -101,7 +105,7 @@ def test_add_question_asks_for_missing_fields_at_a_terminal(script_env, small_ba
     child.sendline("undo")
     child.expect(r"Key point 3 \(empty to finish\): ")
     child.sendline("")
-    child.expect("why-keep-a-review-log")
+    child.expect(f"added why-keep-a-review-log to {small_bank}")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

@@ -235,12 +235,18 @@ def add_question(target: Path, others: list[Path], item: dict[str, Any]) -> str:
     """Validate and append a question to ``target``; returns its id.
 
     ``others`` are the other bank files loaded with it (for topics and unique ids). If the item
-    has no ``id``, one is made from the prompt.
+    has no ``id``, one is made from the prompt. A prompt already in the bank is refused with
+    the id it has there.
     """
-    return add_questions(target, others, [item])[0]
+    return add_questions(target, others, [item], refuse_same_prompt=True)[0]
 
 
-def add_questions(target: Path, others: list[Path], items: list[dict[str, Any]]) -> list[str]:
+def add_questions(
+    target: Path,
+    others: list[Path],
+    items: list[dict[str, Any]],
+    refuse_same_prompt: bool = False,
+) -> list[str]:
     """Validate and append questions to ``target`` in one atomic write; returns their ids.
 
     As ``add_question``, for several items: either all of them are added or none.
@@ -266,6 +272,8 @@ def add_questions(target: Path, others: list[Path], items: list[dict[str, Any]])
         if text.strip():
             parts.append((name, *parse_text(text, name)))
         current = combine(parts)
+        if refuse_same_prompt:
+            _refuse_known_prompts(current, items, name)
         taken = _ids(current)
         ordered = []
         for item in items:
@@ -276,12 +284,24 @@ def add_questions(target: Path, others: list[Path], items: list[dict[str, Any]])
             ordered.append({k: item[k] for k in sorted(item, key=_field_rank)})
         new_text = insert_questions(text, ordered, name)
         new_ids = [str(item["id"]) for item in ordered]
-        _check_result(current, parts, name, new_text, new_ids)
+        _check_result(current, parts, name, text, new_text, new_ids)
         try:
             write_atomically(target, new_text, had_bom)
         except OSError as exc:
             raise BankError([f"{name}: cannot write: {exc.strerror or exc}"]) from None
     return new_ids
+
+
+def _refuse_known_prompts(bank: Bank, items: list[dict[str, Any]], name: str) -> None:
+    from mlops_quiz.text import fold
+
+    known = {fold(q.prompt): q for q in bank.questions}
+    for item in items:
+        same = known.get(fold(str(item.get("prompt", ""))))
+        if same is not None:
+            raise BankError(
+                [f"{name}: this question is already in the bank as {same.id!r} ({same.where})"]
+            )
 
 
 def _field_rank(name: str) -> int:
@@ -292,13 +312,44 @@ def _ids(bank: Bank) -> set[str]:
     return {q.id for q in bank.questions}
 
 
+def _in_the_file(problems: list[str], old_text: str, new_text: str, name: str) -> list[str]:
+    """Problems found in the new text, told with lines that exist in the file as it is: a
+    problem of an inserted line is about the new question; lines after it move back."""
+    old_lines, new_lines = old_text.splitlines(), new_text.splitlines()
+    first = 0
+    while first < min(len(old_lines), len(new_lines)) and old_lines[first] == new_lines[first]:
+        first += 1
+    inserted = len(new_lines) - len(old_lines)
+    told = []
+    for problem in problems:
+        head, _, message = problem.partition(": ")
+        file, _, line = head.rpartition(":")
+        if file != name or not line.isdigit():
+            told.append(problem)
+        elif first < int(line) <= first + inserted:
+            told.append(f"{name}: the new question: {message}")
+        elif int(line) > first + inserted:
+            told.append(f"{name}:{int(line) - inserted}: {message}")
+        else:
+            told.append(problem)
+    return told
+
+
 def _check_result(
-    before: Bank, parts: list[tuple[str, Any, Any]], name: str, new_text: str, new_ids: list[str]
+    before: Bank,
+    parts: list[tuple[str, Any, Any]],
+    name: str,
+    old_text: str,
+    new_text: str,
+    new_ids: list[str],
 ) -> None:
     """The new text must validate with the rest, and hold exactly the old questions plus the
     new ones."""
-    new_parts = [p for p in parts if p[0] != name] + [(name, *parse_text(new_text, name))]
-    after = combine(new_parts)
+    try:
+        new_parts = [p for p in parts if p[0] != name] + [(name, *parse_text(new_text, name))]
+        after = combine(new_parts)
+    except BankError as exc:
+        raise BankError(_in_the_file(exc.problems, old_text, new_text, name)) from None
     old_ids = [q.id for q in before.questions]
     after_ids = [q.id for q in after.questions]
     if sorted(after_ids) != sorted([*old_ids, *new_ids]):  # pragma: no cover - a safety net

@@ -265,8 +265,12 @@ def compose(text: str, name: str) -> Node | None:
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context_mark is not None and "quoted scalar" in (exc.context or ""):
+            # A quote never closed: the useful line is where it opens, not the end of the file.
+            mark = exc.context_mark
+            problem = "a quoted text starts here and is never closed"
+        line = mark.line + 1 if mark is not None else 1
         if "\t" in problem or "tab" in problem.lower():
             problem += " (YAML does not allow tabs for indentation)"
         raise BankError([f"{name}:{line}: invalid YAML: {problem}"]) from None

@@ -142,7 +142,7 @@ def test_stale_temporary_file_is_ignored(script_env, quiz_home: Path):
         env,
     )
     assert added.returncode == 0, added.stderr
-    assert added.stdout.strip() == "mine-two"
+    assert added.stdout.strip() == f"added mine-two to {user_bank}"
     text = user_bank.read_text(encoding="utf-8")
     assert text.startswith("# my own\nquestions:\n  - id: mine-one\n")
     assert "mine-two" in text and "half-writ" not in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -84,40 +85,14 @@ def add_question(
 ) -> None:
     """Add a question to your own bank (or the --bank file), keeping the file as it was.
 
-    Missing fields are asked for when run at a terminal. Prints the new question's id.
+    Missing fields are asked for when run at a terminal; a bad answer is asked again at once.
+    Prints the new question's id and the file it was written to.
     """
     from mlops_quiz import authoring, config
+    from mlops_quiz.bank import LETTERS, QUESTION_TYPES, load_bank
+    from mlops_quiz.text import visible
 
     interactive = sys.stdin.isatty()
-    qtype = qtype or _ask(interactive, "type (open, mcq, cloze)", "--type", "open")
-    if qtype not in ("open", "mcq", "cloze"):
-        raise BadInputError(f"unknown type {qtype!r}; use open, mcq or cloze")
-    topic = topic or _ask(interactive, "topic id", "--topic")
-    prompt = prompt or _ask(
-        interactive, "prompt" if qtype != "cloze" else "text with {{gaps}}", "--prompt"
-    )
-    if qtype == "open" and not answer:
-        answer = _ask(interactive, "model answer", "--answer")
-    if qtype == "open" and not key_point and interactive:
-        key_point = _ask_many("key point")
-    if qtype == "mcq":
-        if not choice:
-            choice = _ask_many("choice") if interactive else []
-        if not correct:
-            correct = _ask(interactive, "correct letters (e.g. b or a,c)", "--correct")
-    item: dict[str, Any] = {"id": qid, "topic": topic, "type": qtype, "prompt": prompt}
-    if answer:
-        item["answer"] = answer
-    if key_point:
-        item["key_points"] = list(key_point)
-    if qtype == "mcq":
-        item["choices"] = list(choice or [])
-        letters = [c.strip() for c in (correct or "").replace(" ", ",").split(",") if c.strip()]
-        item["correct"] = letters[0] if len(letters) == 1 else letters
-    if tag:
-        item["tags"] = list(tag)
-    if not qid:
-        del item["id"]
     if bank and len(bank) > 1:
         target, others = bank[-1], list(bank[:-1])
     elif bank:  # one file: the topics of the usual banks may be used in it
@@ -126,8 +101,80 @@ def add_question(
     else:
         target = config.user_bank_path()
         others = [p for p in config.bank_paths(None) if p != target]
+    loaded = load_bank([*others, *([target] if target.is_file() else [])])
+    topics = list(loaded.topics)
+
+    if qtype is None:
+        qtype = _ask_one_of(interactive, "Type", list(QUESTION_TYPES), "--type")
+    elif qtype not in QUESTION_TYPES:
+        raise BadInputError(f"unknown type {qtype!r}; use {', '.join(QUESTION_TYPES)}")
+    if qtype != "mcq" and (choice or correct):
+        raise BadInputError(f"--choice and --correct are for mcq questions, not {qtype}")
+    if topic is None:
+        topic = _ask_one_of(interactive, "Topic", topics, "--topic")
+    elif topic not in topics:
+        raise BadInputError(f"unknown topic {topic!r} (known: {', '.join(topics) or 'none'})")
+    prompt = prompt or _ask(
+        interactive, "prompt" if qtype != "cloze" else "text with {{gaps}}", "--prompt"
+    )
+    if qtype == "open" and not answer:
+        answer = _ask(interactive, "model answer", "--answer")
+    if qtype == "open" and not key_point and interactive:
+        key_point = _ask_many(lambda n: f"Key point {n + 1}")
+    if qtype == "mcq":
+        if not choice:
+            if not interactive:
+                raise BadInputError("missing --choice (needed when not run at a terminal)")
+            choice = _ask_many(lambda n: f"Choice {LETTERS[n]})")
+        letters = LETTERS[: len(choice)]
+        if not correct:
+            correct = _ask_letters(interactive, letters)
+    item: dict[str, Any] = {"id": qid, "topic": topic, "type": qtype, "prompt": prompt}
+    if answer:
+        item["answer"] = answer
+    if key_point:
+        item["key_points"] = list(key_point)
+    if qtype == "mcq":
+        item["choices"] = list(choice or [])
+        picked = _letters(correct or "")
+        item["correct"] = picked[0] if len(picked) == 1 else picked
+    if tag:
+        item["tags"] = list(tag)
+    if not qid:
+        del item["id"]
+    written = authoring.real_target(target)
     new_id = authoring.add_question(target, others, item)
-    print(new_id)
+    print(f"added {new_id} to {visible(str(written))}")
+
+
+def _letters(text: str) -> list[str]:
+    return [c.strip().lower() for c in text.replace(" ", ",").split(",") if c.strip()]
+
+
+def _ask_one_of(interactive: bool, what: str, allowed: list[str], option: str) -> str:
+    """Ask until the answer is one of ``allowed`` (listed in the prompt)."""
+    from mlops_quiz.text import visible
+
+    if not interactive:
+        raise BadInputError(f"missing {option} (needed when not run at a terminal)")
+    while True:
+        value = str(typer.prompt(f"{what} ({', '.join(allowed)})")).strip()
+        if value in allowed:
+            return value
+        typer.echo(visible(f"{value!r} is not one of them; type one of: {', '.join(allowed)}"))
+
+
+def _ask_letters(interactive: bool, letters: str) -> str:
+    """The correct choices' letters, asked until they are letters of the choices."""
+    if not interactive:
+        raise BadInputError("missing --correct (needed when not run at a terminal)")
+    span = f"{letters[0]} to {letters[-1]}" if letters else "none"
+    while True:
+        value = str(typer.prompt(f"Correct letters ({span}, e.g. b or a,c)"))
+        picked = _letters(value)
+        if picked and all(len(p) == 1 and p in letters for p in picked):
+            return value
+        typer.echo(f"type letters of the choices above, from {span}")
 
 
 def _ask(interactive: bool, what: str, option: str, default: str | None = None) -> str:
@@ -139,11 +186,12 @@ def _ask(interactive: bool, what: str, option: str, default: str | None = None) 
     return value
 
 
-def _ask_many(what: str) -> list[str]:
+def _ask_many(label: Callable[[int], str]) -> list[str]:
+    """Values until an empty line; ``label(n)`` names the n-th (from 0) in its prompt."""
     values: list[str] = []
     while True:
         value = typer.prompt(
-            f"{what.capitalize()} {len(values) + 1} (empty to finish)",
+            f"{label(len(values))} (empty to finish)",
             default="",
             show_default=False,
         )

@@ -24,6 +24,7 @@ from mlops_quiz.cli.common import (
     resolve_settings,
 )
 from mlops_quiz.errors import BadInputError
+from mlops_quiz.text import visible
 
 if TYPE_CHECKING:
     from mlops_quiz.bank import Bank
@@ -89,7 +90,7 @@ def export(
 
         transfer.write_file(target, lambda out: markdown.write(questions, selected, out))
     topics = len({q.topic for q in selected})
-    print(f"exported {len(selected)} questions in {topics} topics to {target}")
+    print(f"exported {len(selected)} questions in {topics} topics to {visible(str(target))}")
 
 
 def _export_answers(
@@ -119,7 +120,10 @@ def _export_answers(
         )
     else:
         transfer.write_file(target, lambda out: portable.write_review_log(records, out))
-    print(f"exported {len(records)} answers of profile {settings.profile!r} to {target}")
+    print(
+        f"exported {len(records)} answers of profile {visible(settings.profile)!r} "
+        f"to {visible(str(target))}"
+    )
 
 
 @app.command("import")
@@ -172,21 +176,21 @@ def import_(
         source, questions, topic, spreadsheet.guid_index(questions.questions)
     )
     for line in planned.skipped:
-        sys.stderr.write(f"skipped: {line}\n")
+        sys.stderr.write(f"skipped: {visible(line, keep_newlines=False)}\n")
     if planned.problems:
         raise BankError(planned.problems[:50])
     items = [item for _, item in planned.items]
     if dry_run:
-        print(f"would add {len(items)} questions to {target} (nothing written):")
+        print(f"would add {len(items)} questions to {visible(str(target))} (nothing written):")
         for item in items:
             first = str(item["prompt"]).splitlines()[0]
-            print(f"  {item['id']} ({item['topic']}, {item['type']}): {first}")
+            print(visible(f"  {item['id']} ({item['topic']}, {item['type']}): {first}"))
         return
     if items:
         others = [p for p in paths if p.resolve() != target.resolve()]
         authoring.add_questions(target, others, items)
     skipped = f"; skipped {len(planned.skipped)} already in the bank" if planned.skipped else ""
-    print(f"added {len(items)} questions to {target}{skipped}")
+    print(f"added {len(items)} questions to {visible(str(target))}{skipped}")
 
 
 def _load_paths(paths: list[Path]) -> Bank:
@@ -210,6 +214,6 @@ def _import_progress(source: Path, dry_run: bool, profile: str | None, db: str |
     with open_store(settings, saves=True) as store:
         added, skipped = store.merge_history(settings.profile, records)
     print(
-        f"imported {source} into profile {settings.profile!r}: "
+        f"imported {visible(str(source))} into profile {settings.profile!r}: "
         f"{added} answers added, {skipped} skipped (already there)"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +113,17 @@ def safe_url(url: str) -> str:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+    from sqlalchemy.exc import SAWarning
+
+    with warnings.catch_warnings():
+        # SQLAlchemy warns, then ignores, URL arguments the driver does not take (?mode=ro):
+        # say it as our own one-line error instead of letting a warning reach the terminal.
+        warnings.simplefilter("error", SAWarning)
+        try:
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+        except SAWarning as warning:
+            first = str(warning).split(";")[0].split(" (Background")[0]
+            raise ValueError(f"{first}; SQLite URI arguments need uri=true in the URL") from None
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_conn: Any, _record: Any) -> None:
