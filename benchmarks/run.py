@@ -122,16 +122,16 @@ def env_for(home: Path) -> dict[str, str]:
     return env
 
 
-def commands(home: Path) -> list[tuple[str, list[str], bytes, bool]]:
+def commands(home: Path, script: str = SCRIPT) -> list[tuple[str, list[str], bytes, bool]]:
     """(name, argv, stdin, measured against the typer-only floor)."""
     return [
-        ("--help", [SCRIPT, "--help"], b"", True),
-        ("--version", [SCRIPT, "--version"], b"", True),
-        ("stats", [SCRIPT, "stats"], b"", False),
-        ("stats --json", [SCRIPT, "stats", "--json"], b"", False),
-        ("list --due --json", [SCRIPT, "list", "--due", "--json"], b"", False),
+        ("--help", [script, "--help"], b"", True),
+        ("--version", [script, "--version"], b"", True),
+        ("stats", [script, "stats"], b"", False),
+        ("stats --json", [script, "stats", "--json"], b"", False),
+        ("list --due --json", [script, "list", "--due", "--json"], b"", False),
         # One scripted review of a due item: each run moves one card of the hundreds due.
-        ("study (1 review)", [SCRIPT, "study", "--limit", "1"], b"x\n4\n", False),
+        ("study (1 review)", [script, "study", "--limit", "1"], b"x\n4\n", False),
     ]
 
 
@@ -211,6 +211,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run")
     parser.add_argument("--no-scaling", action="store_true", help="skip the scaling tables")
+    parser.add_argument(
+        "--baseline",
+        metavar="SCRIPT",
+        help="another version's mlops-quiz console script, timed in the same rounds",
+    )
     parser.add_argument("--record-one", type=Path, metavar="HOME", help=argparse.SUPPRESS)
     parser.add_argument("--bank-load", type=Path, metavar="HOME", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -230,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     env = env_for(home)
     floors: list[Job] = [(FLOOR_TYPER, env, b""), (FLOOR_ALL, env, b"")]
     jobs: list[Job] = [(cmd, env, stdin) for _, cmd, stdin, _ in commands(home)]
+    if args.baseline:
+        jobs += [(cmd, env, stdin) for _, cmd, stdin, _ in commands(home, args.baseline)]
     results = measure(floors + jobs, args.runs)
     (floor_typer, _), (floor_all, floor_rss) = results[:2]
     print(f"## {args.questions} questions, {args.reviews} answers over {args.days} days")
@@ -242,6 +249,15 @@ def main(argv: list[str] | None = None) -> int:
         for (name, _, _, light), (median, rss) in zip(commands(home), results[2:], strict=True)
     ]
     print(table(rows))
+    if args.baseline:
+        count = len(rows)
+        print(f"\nthe same rounds, {args.baseline}:\n")
+        print("| command | this version (s) | baseline (s) | ratio |")
+        print("| --- | ---: | ---: | ---: |")
+        for row, (median, _) in zip(rows, results[2 + count :], strict=True):
+            print(
+                f"| `{row.name}` | {row.median:.3f} | {median:.3f} | {row.median / median:.2f}x |"
+            )
     record = in_child("--record-one", home, max(args.runs, 50), env)
     print(f"\nrecording one answer (in process, commit included): {record} ms")
     loading = in_child("--bank-load", home, max(args.runs, 20), env)
