@@ -28,6 +28,15 @@ RESTORE_LOCK_SECONDS = 5
 BUSY_TIMEOUT_SECONDS = 30
 
 
+def file_header(path: Path, error: type[Exception], doing: str) -> bytes:
+    """The first bytes of a file, where an SQLite database has its magic string."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise error(f"{doing} {path}: {exc.strerror}") from None
+
+
 def check_sqlite_path(path: Path, create_folder: bool, private: bool = False) -> None:
     """Refuse, without writing anything, a path that cannot safely hold our database.
 
@@ -52,11 +61,7 @@ def check_sqlite_path(path: Path, create_folder: bool, private: bool = False) ->
             raise StoreError(f"cannot open the database {path}: it is a folder")
         if not path.is_file():
             raise StoreError(f"cannot open the database {path}: it is not a regular file")
-        try:
-            with path.open("rb") as handle:
-                header = handle.read(len(SQLITE_HEADER))
-        except OSError as exc:
-            raise StoreError(f"cannot read the database {path}: {exc.strerror}") from None
+        header = file_header(path, StoreError, "cannot read the database")
         if header and header != SQLITE_HEADER:
             raise StoreError(f"{path} is not an SQLite database; it was left untouched")
         if is_read_only(path):
@@ -154,12 +159,7 @@ def check_backup(path: Path) -> None:
     if not path.is_file():
         what = "does not exist" if not path.exists() else "is not a regular file"
         raise BadInputError(f"cannot restore from {path}: it {what}")
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise BadInputError(f"cannot read {path}: {exc.strerror}") from None
-    if header != SQLITE_HEADER:
+    if file_header(path, BadInputError, "cannot read") != SQLITE_HEADER:
         raise BadInputError(f"cannot restore from {path}: it is not an SQLite database")
     wal = Path(f"{path}-wal")
     if wal.exists() and wal.stat().st_size > 0:

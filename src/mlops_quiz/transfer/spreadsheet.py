@@ -22,21 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from mlops_quiz.bank import Bank, Question, choice_letter
+from mlops_quiz.bank import QUESTION_FIELDS, Bank, Question, choice_letter
 from mlops_quiz.errors import BadInputError, BankError
 
-COLUMNS = (
-    "id",
-    "topic",
-    "type",
-    "prompt",
-    "answer",
-    "key_points",
-    "choices",
-    "correct",
-    "tags",
-    "shuffle",
-)
+COLUMNS = QUESTION_FIELDS
+"""Our layout: a question's fields, in the order the bank writes them."""
 ALTERNATIVES = " | "
 """Inside a key point's line: the point, then its accepted phrasings (``accept:``)."""
 HEADER_ALIASES = {
