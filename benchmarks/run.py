@@ -246,7 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     rows = [
         Timing(name, median, rss, floor_typer if light else floor_all)
-        for (name, _, _, light), (median, rss) in zip(commands(home), results[2:], strict=True)
+        for (name, _, _, light), (median, rss) in zip(
+            commands(home), results[2 : 2 + len(commands(home))], strict=True
+        )
     ]
     print(table(rows))
     if args.baseline:
