@@ -7,9 +7,11 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import sqlite3
 import stat
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -104,16 +106,30 @@ def test_the_data_folder_and_database_are_private_under_umask_022(
 
 
 @needs_root
-def test_another_user_cannot_read_what_the_learner_typed(
-    script_env, small_bank: Path, quiz_home: Path
-):
-    env = env_with(script_env)
-    study(env, small_bank, [("my secret answer", "5")], "--new", "1")
-    os.chmod(quiz_home.parent, 0o755)  # the temporary folder above, as a home folder would be
-    reader = subprocess.run(
-        ["cat", str(quiz_home / "progress.db")], user=OTHER_UID, capture_output=True, text=True
-    )
-    assert reader.returncode != 0 and "Permission denied" in reader.stderr
+def test_another_user_cannot_read_what_the_learner_typed(script_env, small_bank: Path):
+    base = Path(tempfile.mkdtemp(prefix="mlops-quiz-home-"))
+    try:
+        os.chmod(base, 0o755)  # like /home/alice: others may pass through
+        home = base / "home"
+        env = env_with({**script_env, "MLOPS_QUIZ_HOME": str(home)})
+        old = os.umask(0o022)
+        try:
+            study(env, small_bank, [("my secret answer", "5")], "--new", "1")
+        finally:
+            os.umask(old)
+
+        def as_other(*cmd: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(list(cmd), user=OTHER_UID, capture_output=True, text=True)
+
+        db = str(home / "progress.db")
+        assert "Permission denied" in as_other("cat", db).stderr  # the folder is 0700
+        os.chmod(home, 0o755)  # a folder made before, or opened up by hand
+        assert as_other("ls", str(home)).returncode == 0  # now others can look in...
+        reader = as_other("cat", db)
+        assert reader.returncode != 0 and "Permission denied" in reader.stderr  # ...not read
+        assert "my secret answer" not in reader.stdout
+    finally:
+        shutil.rmtree(base)
 
 
 def test_an_existing_database_readable_by_others_is_made_private(
