@@ -73,6 +73,10 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from mlops_quiz.bank import Question
 
+MAX_CHECKED_CHARS = 10_000
+"""An answer is checked on its first 10,000 characters: far more than any real answer."""
+MAX_WORD_CHARS = 100
+
 GRADE_EMPTY = 0
 GRADE_NONE_MADE = 1
 GRADE_SOME_MADE = 2
@@ -301,7 +305,10 @@ def check_open(
     *,
     quick: bool = False,
 ) -> OpenCheck:
-    """Which key points ``answer`` makes, where, and the grade suggested for it."""
+    """Which key points ``answer`` makes, where, and the grade suggested for it.
+
+    Only the first MAX_CHECKED_CHARS of an answer are read (spans stay valid in the whole)."""
+    answer = answer[:MAX_CHECKED_CHARS]
     empty = is_empty(answer)
     terms = [] if empty else _analyse(answer)
     matcher = _AnswerMatcher(terms)
@@ -344,7 +351,8 @@ class _Term(NamedTuple):
 
 
 def _fold(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word)
+    # Normalising is not linear in long runs of combining marks: no real word is this long.
+    decomposed = unicodedata.normalize("NFKD", word[:MAX_WORD_CHARS])
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     bare = bare.replace("’", "'")
     if bare.endswith("'s"):

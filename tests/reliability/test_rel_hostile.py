@@ -279,16 +279,19 @@ def test_long_fields_and_lists_are_refused_with_their_line(script_env, tmp_path:
         assert message in line, line
 
 
-def test_a_huge_typed_answer_of_combining_marks_is_checked_at_once(script_env, small_bank: Path):
-    answer = "2.5" + "\u0301" * 200_000 + "\u0316" * 200_000 + "; 1.3"
-    started = time.monotonic()
-    result = run(
-        ["study", "--bank", str(small_bank), "--topic", "more", "--new", "1"],
-        env_with(script_env),
-        f"{answer}\n0\n",
-    )
-    assert result.returncode == 0, result.stderr
-    assert time.monotonic() - started < 10
+def test_a_huge_typed_answer_of_combining_marks_is_checked_at_once(
+    script_env, small_bank: Path
+):
+    marks = "\u0301" * 200_000 + "\u0316" * 200_000  # an order normalisation must sort
+    for topic, answer in (("more", f"2.5{marks}; 1.3"), ("basics", f"build{marks} run")):
+        started = time.monotonic()
+        result = run(
+            ["study", "--bank", str(small_bank), "--topic", topic, "--new", "1"],
+            env_with(script_env),
+            f"{answer}\n0\n",
+        )
+        assert result.returncode == 0, result.stderr
+        assert time.monotonic() - started < 10, topic
 
 
 def test_a_thousand_gaps_are_refused_not_a_crash(script_env, tmp_path: Path):
