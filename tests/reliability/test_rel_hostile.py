@@ -169,19 +169,24 @@ def test_a_data_folder_owned_by_someone_else_is_refused(
     assert not (quiz_home / "progress.db").exists()
 
 
-def planted_entry(cache: Path, bank: Path) -> Path:
-    """A cache entry someone else wrote: a fake question in place of the bank's."""
-    from mlops_quiz.bank import load_bank
-    from mlops_quiz.bank_cache import cache_file, load
+def entry_header(entry: Path) -> dict:
+    data = entry.read_bytes()
+    return json.loads(data[: data.index(b"\n")])
 
-    load(list([bank]), cache)  # a genuine entry, to copy its key
-    entry = cache_file(cache, bank)
-    data = json.loads(entry.read_text(encoding="utf-8"))
-    fake = list(load_bank([bank]).questions[0])
-    fake[3] = "Type your password to continue"
-    data["questions"] = [fake]
-    data["trusted"] = True
-    entry.write_text(json.dumps(data), encoding="utf-8")
+
+def planted_entry(cache: Path, bank: Path, questions: list | None = None) -> Path:
+    """A well-formed cache entry someone else wrote: a fake question in place of the bank's."""
+    from mlops_quiz import bank_cache
+    from mlops_quiz.bank import load_bank
+
+    bank_cache.load([bank], cache)  # a genuine entry, for its header
+    entry = bank_cache.cache_file(cache, bank)
+    header = entry_header(entry)
+    meta = {k: header[k] for k in ("format", "version", "stat", "digest")} | {"trusted": True}
+    parsed = load_bank([bank])
+    if questions is None:
+        questions = [parsed.questions[0]._replace(prompt="Type your password to continue")]
+    entry.write_bytes(bank_cache._pack(meta, list(parsed.topics.values()), questions))
     return entry
 
 
@@ -279,9 +284,7 @@ def test_long_fields_and_lists_are_refused_with_their_line(script_env, tmp_path:
         assert message in line, line
 
 
-def test_a_huge_typed_answer_of_combining_marks_is_checked_at_once(
-    script_env, small_bank: Path
-):
+def test_a_huge_typed_answer_of_combining_marks_is_checked_at_once(script_env, small_bank: Path):
     marks = "\u0301" * 200_000 + "\u0316" * 200_000  # an order normalisation must sort
     for topic, answer in (("more", f"2.5{marks}; 1.3"), ("basics", f"build{marks} run")):
         started = time.monotonic()
@@ -442,12 +445,14 @@ def test_a_same_size_edit_copied_with_cp_p_is_seen(script_env, small_bank: Path,
 @pytest.mark.parametrize(
     "damage",
     [
-        b'{"format": 3}',
+        b'{"format": 4}\n',
         b"\x00\x01\x02\x03\x04",
         b"[]",
-        b'{"format": 3, "version": "0", "stat": [], "digest": "", "trusted": true}',
+        b'{"format": 4, "version": "0", "stat": [], "digest": "", "trusted": true}\n',
+        "truncated",
+        "marshal-bomb",
     ],
-    ids=["wrong-shape", "five-bytes", "a-list", "old-version"],
+    ids=["wrong-shape", "five-bytes", "a-list", "old-version", "truncated", "marshal-bomb"],
 )
 def test_a_damaged_cache_entry_is_deleted_and_rebuilt(
     damage: bytes, script_env, small_bank: Path, quiz_home: Path
@@ -457,12 +462,19 @@ def test_a_damaged_cache_entry_is_deleted_and_rebuilt(
     env = env_with(script_env)
     assert run(["list", "--bank", str(small_bank)], env).returncode == 0
     entry = cache_file(quiz_home / "cache", small_bank)
+    whole = entry.read_bytes()
+    if damage == "truncated":
+        damage = whole[:-100]
+    elif damage == "marshal-bomb":  # a list of 2**31-1 items, behind the genuine header
+        damage = whole[: whole.index(b"\n") + 1] + b"[\xff\xff\xff\x7f"
     entry.write_bytes(damage)
     for _ in range(2):
         result = run(["list", "--bank", str(small_bank)], env)
         assert result.returncode == 0, result.stderr
         assert "open-one" in result.stdout
-    assert json.loads(entry.read_bytes())["format"] == CACHE_FORMAT  # rebuilt
+    assert entry_header(entry)["format"] == CACHE_FORMAT  # rebuilt, with the same rows
+    rebuilt = entry.read_bytes()
+    assert rebuilt[rebuilt.index(b"\n") :] == whole[whole.index(b"\n") :]
 
 
 def test_a_forged_entry_with_questions_of_the_wrong_shape_is_not_used(
@@ -471,10 +483,8 @@ def test_a_forged_entry_with_questions_of_the_wrong_shape_is_not_used(
     env = env_with(script_env)
     old = time.time() - 3600
     os.utime(small_bank, (old, old))
-    entry = planted_entry(quiz_home / "cache", small_bank)
-    data = json.loads(entry.read_text(encoding="utf-8"))
-    data["questions"][0][5] = {"not": "a tuple"}  # key_points
-    entry.write_text(json.dumps(data), encoding="utf-8")
+    wrong = ("open-one", "basics", "open", "Type your password to continue")  # 4 fields
+    planted_entry(quiz_home / "cache", small_bank, [wrong])
     result = run(["study", "--bank", str(small_bank), "--new", "1"], env, "x\n4\n")
     assert result.returncode == 0, result.stderr
     assert "Type your password" not in result.stdout and "What is MLOps?" in result.stdout
