@@ -248,7 +248,9 @@ def grade_legend() -> Text:
     text.append("Grade prompt: ", style="bold")
     text.append("Enter takes the [grade]; u undo, q quit, f full answer, ? help.\n")
     text.append("Every prompt: ", style="bold")
-    text.append(":u undo the previous answer, :q quit, :? help; Ctrl-C quits.")
+    text.append(":u undo the previous answer, :q quit, :? help; Ctrl-C quits.\n")
+    text.append("Bury: ", style="bold")
+    text.append("b (or :b) skips the item, ungraded, until the next study day.")
     return text
 
 

@@ -107,10 +107,20 @@ def main_callback(
 # ---------------------------------------------------------------- wiring
 
 
-def resolve_settings(db: str | None, bank: list[Path] | None, profile: str | None) -> Settings:
+def resolve_settings(
+    db: str | None,
+    bank: list[Path] | None,
+    profile: str | None,
+    new_per_day: int | None = None,
+    session_limit: int | None = None,
+) -> Settings:
+    import os
+
     from mlops_quiz.config import Settings, bank_warnings
 
-    settings = Settings.resolve(db, bank, profile)
+    settings = Settings.resolve(db, bank, profile, new_per_day, session_limit)
+    if not settings.colour:
+        os.environ["NO_COLOR"] = "1"  # the settings file's colour = false; Rich honours it
     for message in bank_warnings(bank):
         warn(message)
     return settings

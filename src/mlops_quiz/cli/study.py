@@ -34,9 +34,23 @@ if TYPE_CHECKING:
 def study(
     topic: TopicOption = None,
     new: Annotated[
-        int, typer.Option("--new", help="At most this many new items today.", min=0)
-    ] = 20,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many items.", min=0)] = 200,
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--new",
+            help="At most this many new items today [setting new_per_day; default: 20].",
+            min=0,
+            show_default=False,
+        ),
+    ] = None,
+    limit: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--limit",
+            help="At most this many items [setting session_limit; default: 200].",
+            min=0,
+            show_default=False,
+        ),
+    ] = None,
     cram: Annotated[
         bool, typer.Option("--cram", help="Practise items that are not due; the schedule is kept.")
     ] = False,
@@ -54,7 +68,7 @@ def study(
     from mlops_quiz.config import bundled_bank_path, now
     from mlops_quiz.session import StudySession
 
-    settings = resolve_settings(db, bank, profile)
+    settings = resolve_settings(db, bank, profile, new, limit)
     questions = load_questions(settings)
     topics = check_topics(questions, topic)
     with open_store(settings, saves=True) as store:
@@ -64,11 +78,12 @@ def study(
             questions.in_topics(topics),
             clock=now,
             day_start_hour=settings.day_start_hour,
-            new_per_day=new,
-            limit=limit,
+            new_per_day=settings.new_per_day,
+            limit=settings.session_limit,
             cram=cram,
             ask_now=ids or (),
             bundled_file=str(bundled_bank_path()),
+            suspend_leeches=settings.suspend_leeches,
         )
         study_loop.run(session, questions, render.console())
 

@@ -7,12 +7,13 @@ write, so several processes can share one file. Every answer is committed on its
 
 The package's files say what each part does: ``schema`` (tables, rows), ``migrations``,
 ``sqlite_files`` (checks on SQLite files, WAL, private modes), ``base`` (opening, transactions),
-``cards`` (card states), ``review_log`` (answers), ``upkeep`` (backup, restore, prune) and
+``cards`` (card states), ``card_flags`` (suspend, bury, reset, rename), ``review_log`` (answers), ``upkeep`` (backup, restore, prune) and
 ``moving`` (history out and in). ``Store`` joins them: the rest of the code talks to it.
 """
 
 from __future__ import annotations
 
+from mlops_quiz.store.card_flags import CardControl, CardFlags, HistoryEntry, ProfileSummary
 from mlops_quiz.store.cards import CardStates
 from mlops_quiz.store.moving import MovingProgress
 from mlops_quiz.store.review_log import ReviewLog
@@ -21,9 +22,12 @@ from mlops_quiz.store.sqlite_files import check_backup, safe_url
 from mlops_quiz.store.upkeep import Upkeep
 
 __all__ = [
+    "CardFlags",
+    "HistoryEntry",
     "KIND_CRAM",
     "KIND_REPEAT",
     "KIND_REVIEW",
+    "ProfileSummary",
     "ReviewRecord",
     "Store",
     "check_backup",
@@ -31,5 +35,5 @@ __all__ = [
 ]
 
 
-class Store(CardStates, ReviewLog, Upkeep, MovingProgress):
+class Store(CardStates, ReviewLog, Upkeep, MovingProgress, CardControl):
     """The progress database of every profile."""
