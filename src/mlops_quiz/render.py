@@ -386,32 +386,6 @@ def _shorten(text: str, width: int) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def list_table(rows: list[dict[str, Any]], bank: Bank) -> Table:
-    table = Table(show_lines=False)
-    for name, justify in (
-        ("id", "left"),
-        ("topic", "left"),
-        ("type", "left"),
-        ("reps", "right"),
-        ("interval", "right"),
-        ("EF", "right"),
-        ("due", "left"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for row in rows:
-        table.add_row(
-            literal(row["id"]),
-            literal(row["topic"]),
-            row["type"],
-            str(row["repetitions"]),
-            "" if row["due"] is None else f"{row['interval']} d",
-            f"{row['ef']:.2f}",
-            row["due"] or Text("new", style="dim"),
-        )
-    table.caption = f"{len(rows)} question(s)"
-    return table
-
-
 def topics_table(bank: Bank) -> Table:
     table = Table(title="Topics", title_justify="left")
     table.add_column("id")

@@ -192,3 +192,15 @@ def print_json(data: Any) -> None:
     from mlops_quiz.text import json_safe
 
     sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
+
+
+def print_paged(renderable: Any, rows: int) -> None:
+    """Print; at a terminal, through a pager when ``rows`` lines would not fit on screen."""
+    from mlops_quiz import render
+
+    con = render.console()
+    if sys.stdout.isatty() and rows + 6 > con.size.height:
+        with con.pager(styles=False):  # marks are words: no escapes for the pager to mangle
+            con.print(renderable)
+    else:
+        con.print(renderable)

@@ -7,8 +7,9 @@ write, so several processes can share one file. Every answer is committed on its
 
 The package's files say what each part does: ``schema`` (tables, rows), ``migrations``,
 ``sqlite_files`` (checks on SQLite files, WAL, private modes), ``base`` (opening, transactions),
-``cards`` (card states), ``card_flags`` (suspend, bury, reset, rename), ``review_log`` (answers), ``upkeep`` (backup, restore, prune) and
-``moving`` (history out and in). ``Store`` joins them: the rest of the code talks to it.
+``cards`` (card states), ``card_flags`` (suspend, bury, reset, rename), ``review_log``
+(answers), ``upkeep`` (backup, restore, prune) and ``moving`` (history out and in).
+``Store`` joins them: the rest of the code talks to it.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from mlops_quiz.store.sqlite_files import check_backup, safe_url
 from mlops_quiz.store.upkeep import Upkeep
 
 __all__ = [
-    "CardFlags",
-    "HistoryEntry",
     "KIND_CRAM",
     "KIND_REPEAT",
     "KIND_REVIEW",
+    "CardFlags",
+    "HistoryEntry",
     "ProfileSummary",
     "ReviewRecord",
     "Store",

@@ -233,8 +233,9 @@ class CardControl(StoreBase):
             logged = {
                 name: (int(n), last)
                 for name, n, last in conn.execute(
-                    select(reviews.c.profile, func.count(), func.max(reviews.c.reviewed_at))
-                    .group_by(reviews.c.profile)
+                    select(
+                        reviews.c.profile, func.count(), func.max(reviews.c.reviewed_at)
+                    ).group_by(reviews.c.profile)
                 ).all()
             }
             studied: dict[str, int] = dict(

@@ -229,3 +229,16 @@ class ReviewLog(StoreBase):
             latest.pop(qid, None)  # keep the order of each question's latest answer
             latest[qid] = int(grade)
         return [qid for qid, grade in latest.items() if needs_repeat(grade)]
+
+    def study_days(self, profile: str) -> list[date]:
+        """Every study day with an answer, oldest first (for the longest streak)."""
+        from sqlalchemy import String, type_coerce
+
+        with self._guard("read"), self._read() as conn:
+            rows = conn.execute(
+                select(type_coerce(reviews.c.day, String))
+                .where(reviews.c.profile == profile)
+                .distinct()
+                .order_by(reviews.c.day)
+            ).scalars()
+            return [date.fromisoformat(day) for day in rows]
