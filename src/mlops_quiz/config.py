@@ -1,13 +1,14 @@
 """Where things live and how the environment configures them.
 
-Every setting has a command-line option and an environment variable; options win. The data
-folder is ``MLOPS_QUIZ_HOME`` if set, otherwise the platform's user data folder.
+Settings come from a command-line option, then an environment variable, then the settings
+file (see ``settings``), then their default. The data folder is ``MLOPS_QUIZ_HOME`` if set,
+otherwise the platform's user data folder.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -175,13 +176,36 @@ class Settings:
     profile: str
     day_start_hour: int
     now: datetime
+    new_per_day: int = 20
+    session_limit: int = 200
+    suspend_leeches: bool = False
+    colour: bool = True
+    sources: dict[str, str] = field(default_factory=dict)
+    """Where each setting came from: option, environment, file or default."""
 
     @classmethod
-    def resolve(cls, db: str | None, bank: list[Path] | None, profile: str | None) -> Settings:
+    def resolve(
+        cls,
+        db: str | None,
+        bank: list[Path] | None,
+        profile: str | None,
+        new_per_day: int | None = None,
+        session_limit: int | None = None,
+    ) -> Settings:
+        from mlops_quiz import settings
+
+        lasting = settings.resolve(
+            {"profile": profile, "new_per_day": new_per_day, "session_limit": session_limit}
+        )
         return cls(
             db_url=db_url(db),
             bank_paths=bank_paths(bank),
-            profile=profile_name(profile),
-            day_start_hour=day_start_hour(),
+            profile=lasting["profile"].value,
+            day_start_hour=lasting["day_start_hour"].value,
             now=now(),
+            new_per_day=lasting["new_per_day"].value,
+            session_limit=lasting["session_limit"].value,
+            suspend_leeches=lasting["suspend_leeches"].value,
+            colour=lasting["colour"].value,
+            sources={key: item.source for key, item in lasting.items()},
         )

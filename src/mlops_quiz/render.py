@@ -248,7 +248,9 @@ def grade_legend() -> Text:
     text.append("Grade prompt: ", style="bold")
     text.append("Enter takes the [grade]; u undo, q quit, f full answer, ? help.\n")
     text.append("Every prompt: ", style="bold")
-    text.append(":u undo the previous answer, :q quit, :? help; Ctrl-C quits.")
+    text.append(":u undo the previous answer, :q quit, :? help; Ctrl-C quits.\n")
+    text.append("Bury: ", style="bold")
+    text.append("b (or :b) skips the item, ungraded, until the next study day.")
     return text
 
 
@@ -382,32 +384,6 @@ def stats_view(stats: Stats, bank: Bank) -> Group:
 def _shorten(text: str, width: int) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
-def list_table(rows: list[dict[str, Any]], bank: Bank) -> Table:
-    table = Table(show_lines=False)
-    for name, justify in (
-        ("id", "left"),
-        ("topic", "left"),
-        ("type", "left"),
-        ("reps", "right"),
-        ("interval", "right"),
-        ("EF", "right"),
-        ("due", "left"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for row in rows:
-        table.add_row(
-            literal(row["id"]),
-            literal(row["topic"]),
-            row["type"],
-            str(row["repetitions"]),
-            "" if row["due"] is None else f"{row['interval']} d",
-            f"{row['ef']:.2f}",
-            row["due"] or Text("new", style="dim"),
-        )
-    table.caption = f"{len(rows)} question(s)"
-    return table
 
 
 def topics_table(bank: Bank) -> Table:

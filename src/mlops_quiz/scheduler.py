@@ -29,6 +29,10 @@ MAX_INTERVAL = 36_500
 MATURE_DAYS = 21
 """A card whose interval is at least this many days counts as mature."""
 
+LEECH_LAPSES = 8
+"""A card forgotten this many times (after it was learnt) is a leech: it costs more than it
+teaches as it is written, and is flagged (or suspended, if the learner chose that)."""
+
 GRADE_MEANINGS = {
     5: "perfect response",
     4: "correct response after a hesitation",
@@ -112,3 +116,7 @@ def study_day(moment: datetime, day_start_hour: int) -> date:
 
 def is_mature(state: CardState) -> bool:
     return state.interval >= MATURE_DAYS
+
+
+def is_leech(state: CardState) -> bool:
+    return state.lapses >= LEECH_LAPSES

@@ -54,6 +54,8 @@ class Answered:
     grade: int
     after: CardState
     queue_before: tuple[Item, ...]
+    suspended: bool = False
+    """The answer made the card a leech and it was suspended (``suspend_leeches``)."""
 
 
 @dataclass
@@ -86,6 +88,9 @@ class StudySession:
     new_per_day: int = DEFAULT_NEW_PER_DAY
     limit: int = DEFAULT_LIMIT
     cram: bool = False
+    suspend_leeches: bool = False
+    buried: list[str] = field(default_factory=list)
+    """Questions buried during the session."""
     _snapshot: tuple[Item, ...] = ()
     _states: dict[str, CardState] = field(default_factory=dict)
     _due_ids: frozenset[str] = frozenset()
@@ -105,6 +110,7 @@ class StudySession:
         cram: bool = False,
         ask_now: Sequence[str] = (),
         bundled_file: str | None = None,
+        suspend_leeches: bool = False,
     ) -> StudySession:
         """Plan a session. ``ask_now`` (question ids) asks just those items, at once;
         new questions not from ``bundled_file`` (the learner's own) are introduced first."""
@@ -119,19 +125,24 @@ class StudySession:
         due = [by_id[qid] for qid in states if qid in by_id]
         due.sort(key=lambda q: (states[q.id].due or today, order[q.id]))  # most overdue first
         studied_ids = store.studied_ids(profile)
-        fresh = [q for q in questions if q.id not in studied_ids]
+        held = store.held_ids(profile, today)
+        fresh = [q for q in questions if q.id not in studied_ids and q.id not in held]
         if bundled_file is not None:
             fresh.sort(key=lambda q: q.file == bundled_file)  # stable: own questions first
         allowance = max(0, new_per_day - store.introduced_on(profile, today))
         owed: list[Question] = []
         if ask_now:
-            items = _asked_now(store, profile, by_id, ask_now, today, states)
+            items = _asked_now(store, profile, by_id, ask_now, today, states, held)
             reviews = [i.question.id for i in items if i.kind == KIND_REVIEW]
             new_count = sum(1 for qid in reviews if qid not in studied_ids)
             ahead = Outlook(len(reviews) - new_count, new_count, 0)
         elif cram:
             states = store.cards(profile)
-            studied = [q for q in questions if q.id in states]
+            studied = [
+                q
+                for q in questions
+                if q.id in states and not states[q.id].is_new and q.id not in held
+            ]
             studied.sort(key=lambda q: (states[q.id].due or today, order[q.id]))
             items = [Item(q, KIND_CRAM) for q in studied + fresh][:limit]
             ahead = Outlook(0, 0, 0)
@@ -139,7 +150,7 @@ class StudySession:
             new = fresh[:allowance]
             if limit > 0:
                 owed = [by_id[i] for i in store.owed_repeats(profile, today) if i in by_id]
-                owed = [q for q in owed if q.id not in states]
+                owed = [q for q in owed if q.id not in states and q.id not in held]
             planned = (due + new)[:limit]
             items = [Item(q, KIND_REVIEW) for q in planned]
             items += [Item(q, KIND_REPEAT) for q in owed]
@@ -159,6 +170,7 @@ class StudySession:
             new_per_day=new_per_day,
             limit=limit,
             cram=cram,
+            suspend_leeches=suspend_leeches,
             _states=dict(states),
             _due_ids=frozenset(q.id for q in due),
             _unstudied=len(fresh),
@@ -209,6 +221,12 @@ class StudySession:
             scheduler.next_state(before, grade, self.today) if item.kind == KIND_REVIEW else before
         )
         moment = self.clock().astimezone(timezone.utc)
+        suspend = (
+            self.suspend_leeches
+            and item.kind == KIND_REVIEW
+            and after.lapses > before.lapses
+            and scheduler.is_leech(after)
+        )
         review_id = self.store.record(
             self.profile,
             ReviewRecord(
@@ -222,12 +240,13 @@ class StudySession:
                 before=before,
                 after=after,
             ),
+            suspend=suspend,
         )
         self._states[item.question.id] = after
-        answered = Answered(item, review_id, grade, after, self._snapshot)
+        answered = Answered(item, review_id, grade, after, self._snapshot, suspend)
         self.history.append(answered)
         self.current = None
-        if scheduler.needs_repeat(grade):
+        if scheduler.needs_repeat(grade) and not suspend:
             repeat_kind = KIND_CRAM if item.kind == KIND_CRAM else KIND_REPEAT
             self.queue.append(Item(item.question, repeat_kind))
         return answered
@@ -238,12 +257,22 @@ class StudySession:
             return None
         last = self.history.pop()
         self.store.undo(self.profile, last.review_id)
+        if last.suspended:
+            self.store.set_suspended(self.profile, [last.item.question.id], False)
         if last.item.kind == KIND_REVIEW:
             qid = last.item.question.id
             self._states[qid] = self.store.card(self.profile, qid)
         self.queue = list(last.queue_before)
         self.current = None
         return last.item
+
+    def bury(self, item: Item) -> None:
+        """Skip an item until the next study day, ungraded: it and its repeats leave the queue."""
+        qid = item.question.id
+        self.store.bury(self.profile, [qid], self.today + timedelta(days=1))
+        self.queue = [i for i in self.queue if i.question.id != qid]
+        self.buried.append(qid)
+        self.current = None
 
     def summary(self) -> Summary:
         start = self.started or self.clock()
@@ -273,13 +302,20 @@ def _asked_now(
     ids: Sequence[str],
     today: date,
     states: dict[str, CardState],
+    held: set[str],
 ) -> list[Item]:
     """The items ``study --id`` asks: a new or due one as a review, any other as practice
-    (reviewing an item before it is due would distort its schedule). Adds their states."""
+    (reviewing an item before it is due would distort its schedule). Adds their states.
+    A suspended or buried card is refused: the learner put it aside."""
     items: list[Item] = []
     for qid in dict.fromkeys(ids):
         if qid not in by_id:
             raise BadInputError(f"no question with id {qid!r} in the loaded banks and topics")
+        if qid in held:
+            raise BadInputError(
+                f"{qid!r} is suspended or buried; 'mlops-quiz unsuspend {qid}' brings a "
+                "suspended card back, a buried one comes back on the next study day"
+            )
         state = store.card(profile, qid)
         if not state.is_new:
             states[qid] = state

@@ -6,18 +6,20 @@ database but left out here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from mlops_quiz.bank import Bank, Question
-from mlops_quiz.scheduler import NEW_CARD, CardState, is_mature
+from mlops_quiz.bank import Bank
+from mlops_quiz.scheduler import is_leech, is_mature
 from mlops_quiz.store import Store
 
 FORECAST_DAYS = 7
 HISTORY_DAYS = 30
 MOST_LAPSED = 5
+CALENDAR_WEEKS = 53
+"""The calendar of answers covers the last year: this many weeks, Monday to Sunday."""
 
 
 @dataclass
@@ -49,6 +51,15 @@ class Stats:
     mean_ef: float | None
     streak: int
     most_lapsed: list[tuple[str, int]] = field(default_factory=list)
+    suspended: int = 0
+    """Cards put aside: not counted as new, learning or mature, never due."""
+    buried: int = 0
+    leeches: list[tuple[str, int]] = field(default_factory=list)
+    calendar: dict[date, int] = field(default_factory=dict)
+    """Answers per day over the last year (days with none left out)."""
+    calendar_start: date | None = None
+    longest_streak: int = 0
+    has_progress: bool = True
 
     @property
     def retention(self) -> float | None:
@@ -87,31 +98,15 @@ class Stats:
             "mean_ef": self.mean_ef,
             "streak_days": self.streak,
             "most_lapsed": [{"id": qid, "lapses": n} for qid, n in self.most_lapsed],
+            "suspended": self.suspended,
+            "buried": self.buried,
+            "leeches": [{"id": qid, "lapses": n} for qid, n in self.leeches],
+            "longest_streak_days": self.longest_streak,
+            "calendar": [
+                {"date": d.isoformat(), "answers": n} for d, n in sorted(self.calendar.items())
+            ],
+            "has_progress": self.has_progress,
         }
-
-
-def schedule_rows(
-    questions: Sequence[Question], states: dict[str, CardState], today: date, due_only: bool
-) -> list[dict[str, Any]]:
-    """A row per question with its schedule (what ``list`` shows); new items have no due date."""
-    rows = []
-    for q in questions:
-        state = states.get(q.id, NEW_CARD)
-        if due_only and (state.due is None or state.due > today):
-            continue
-        rows.append(
-            {
-                "id": q.id,
-                "topic": q.topic,
-                "type": q.type,
-                "repetitions": state.repetitions,
-                "interval": state.interval,
-                "ef": state.ef,
-                "due": state.due.isoformat() if state.due else None,
-                "lapses": state.lapses,
-            }
-        )
-    return rows
 
 
 def streak(studied_on: Callable[[date], bool], recent: dict[date, int], today: date) -> int:
@@ -132,14 +127,44 @@ def streak(studied_on: Callable[[date], bool], recent: dict[date, int], today: d
     return count
 
 
+def longest_streak(days: list[date]) -> int:
+    """The most consecutive days in a sorted list of days."""
+    best = run = 0
+    previous: date | None = None
+    for day in days:
+        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
+        best = max(best, run)
+        previous = day
+    return best
+
+
+def calendar_start(today: date) -> date:
+    """The Monday that starts the calendar's first week (the last year, week by week)."""
+    monday = today - timedelta(days=today.weekday())
+    return monday - timedelta(weeks=CALENDAR_WEEKS - 1)
+
+
 def compute(store: Store, bank: Bank, profile: str, today: date) -> Stats:
     questions = bank.questions
     states = store.cards(profile)
     topic_of = {q.id: q.topic for q in questions}
-    studied = {qid: s for qid, s in states.items() if qid in topic_of and not s.is_new}
+    flags = {qid: f for qid, f in store.card_flags(profile).items() if qid in topic_of}
+    suspended = {qid for qid, f in flags.items() if f.suspended}
+    buried = {qid for qid, f in flags.items() if f.buried(today) and qid not in suspended}
+    leeches = sorted(
+        ((qid, s.lapses) for qid, s in states.items() if qid in topic_of and is_leech(s)),
+        key=lambda pair: (-pair[1], pair[0]),
+    )
+    studied = {
+        qid: s
+        for qid, s in states.items()
+        if qid in topic_of and not s.is_new and qid not in suspended
+    }
     horizon = today + timedelta(days=FORECAST_DAYS - 1)
     forecast = dict.fromkeys((today + timedelta(days=n) for n in range(FORECAST_DAYS)), 0)
-    for state in studied.values():
+    for qid, state in studied.items():
+        if qid in buried and state.due is not None and state.due <= today:
+            continue
         if state.due is not None and state.due <= horizon:
             forecast[max(state.due, today)] += 1
     since = today - timedelta(days=HISTORY_DAYS - 1)
@@ -161,11 +186,14 @@ def compute(store: Store, bank: Bank, profile: str, today: date) -> Stats:
         key=lambda pair: (-pair[1], pair[0]),
     )
     mature = sum(1 for s in studied.values() if is_mature(s))
+    first = calendar_start(today)
+    calendar = {d: n for d, n in store.reviews_per_day(profile, first).items() if n and d <= today}
+    days = store.study_days(profile)
     return Stats(
         profile=profile,
         today=today,
         total=len(questions),
-        new=len(questions) - len(studied),
+        new=len(questions) - len(studied) - len(suspended),
         learning=len(studied) - mature,
         mature=mature,
         due_today=forecast[today],
@@ -177,4 +205,11 @@ def compute(store: Store, bank: Bank, profile: str, today: date) -> Stats:
         mean_ef=(sum(s.ef100 for s in studied.values()) / len(studied) / 100) if studied else None,
         streak=streak(lambda day: store.studied_on(profile, day), recent, today),
         most_lapsed=lapsed[:MOST_LAPSED],
+        suspended=len(suspended),
+        buried=len(buried),
+        leeches=leeches,
+        calendar=calendar,
+        calendar_start=first,
+        longest_streak=longest_streak(days),
+        has_progress=bool(days) or bool(states),
     )

@@ -6,8 +6,9 @@ scripted; a prompt asked again (an answer that is no answer, a grade out of rang
 next line. Ctrl-C or end of input ends the session cleanly: every answer already given has been
 committed, and a summary is printed.
 
-Commands: ``:q`` quits, ``:u`` undoes the previous answer and ``:?`` shows the help at every
-prompt; at the grade prompt ``q``, ``u``, ``?`` and ``f`` (a long answer in full) work alone too.
+Commands: ``:q`` quits, ``:u`` undoes the previous answer, ``:b`` buries the item (skips it,
+ungraded, until the next study day) and ``:?`` shows the help at every prompt; at the grade
+prompt ``q``, ``u``, ``b``, ``?`` and ``f`` (a long answer in full) work alone too.
 A typed answer can never be taken for a command: at the answer prompt only the exact ``:``
 commands are, and lines pasted along with an answer belong to the answer.
 """
@@ -35,6 +36,7 @@ UNDO = "u"
 QUIT = "q"
 HELP = "?"
 FULL = "f"
+BURY = "b"
 COMMAND_PREFIX = ":"
 CONTINUATION = "\\"
 """An answer line ending with this goes on on the next line."""
@@ -56,12 +58,16 @@ class UndoRequest(Exception):
     """The learner asked to take back the previous answer."""
 
 
+class BuryRequest(Exception):
+    """The learner asked to skip the current item until the next study day."""
+
+
 def command(text: str, at_grade_prompt: bool) -> str | None:
-    """The command in a typed line (QUIT, UNDO, HELP, FULL), or None if it is no command."""
+    """The command in a typed line (QUIT, UNDO, HELP, FULL, BURY), or None if it is none."""
     word = text.strip().lower()
-    if word.startswith(COMMAND_PREFIX) and word[1:] in (QUIT, UNDO, HELP, FULL):
+    if word.startswith(COMMAND_PREFIX) and word[1:] in (QUIT, UNDO, HELP, FULL, BURY):
         return word[1:]
-    if at_grade_prompt and word in (QUIT, UNDO, HELP, FULL):
+    if at_grade_prompt and word in (QUIT, UNDO, HELP, FULL, BURY):
         return word
     return None
 
@@ -212,6 +218,9 @@ def ask(
     except UndoRequest:
         undo(session, con)
         return
+    except BuryRequest:
+        bury(session, item, con)
+        return
     duration_ms = int((time.monotonic() - started) * 1000)
     full = render.reveal_panel(q, typed, check, order)
     shown: RenderableType = full
@@ -224,8 +233,18 @@ def ask(
     except UndoRequest:
         undo(session, con)
         return
+    except BuryRequest:
+        bury(session, item, con)
+        return
     answered = session.answer(item, grade, logged_answer(typed, check, order), duration_ms)
     con.print(render.after_answer(answered.after, item.kind, grade, session.today))
+    if answered.suspended:
+        con.print(
+            render.notice(
+                f"This card has lapsed {answered.after.lapses} times: it is a leech and was "
+                f"suspended ('mlops-quiz unsuspend {item.question.id}' brings it back)."
+            )
+        )
 
 
 def fit_reveal(
@@ -265,6 +284,8 @@ def read_answer(
         cmd = command(typed, at_grade_prompt=False)
         if cmd == QUIT:
             raise EndSession
+        if cmd == BURY:
+            raise BuryRequest
         if cmd == UNDO:
             if session.history:
                 raise UndoRequest
@@ -292,6 +313,8 @@ def read_grade(
         cmd = command(raw, at_grade_prompt=True)
         if cmd == QUIT:
             raise EndSession
+        if cmd == BURY:
+            raise BuryRequest
         if cmd == UNDO:
             if session.history:
                 raise UndoRequest
@@ -308,6 +331,15 @@ def read_grade(
             return grade
         else:
             con.print(render.notice("Please type a grade from 0 to 5 (? for help)."))
+
+
+def bury(session: StudySession, item: Item, con: Console) -> None:
+    if session.cram:
+        con.print(render.notice("Skipped (practice leaves the schedule alone)."))
+        session.queue = [i for i in session.queue if i.question.id != item.question.id]
+        return
+    session.bury(item)
+    con.print(render.notice("Buried: skipped, ungraded, until the next study day."))
 
 
 def undo(session: StudySession, con: Console) -> None:

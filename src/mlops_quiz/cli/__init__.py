@@ -1,7 +1,8 @@
 """The ``mlops-quiz`` command line: each command parses its options, calls the library, renders.
 
 One module per group of commands, each registered on the one Typer app of ``common``:
-``study`` (study, stats, list, topics), ``questions`` (validate, add-question), ``upkeep``
+``study`` (study, stats, list, topics), ``cards`` (show, search, suspend, unsuspend, bury,
+reset, profiles, config), ``questions`` (validate, add-question), ``upkeep``
 (doctor, backup, restore, path) and ``transfer`` (export, import).
 """
 
@@ -19,7 +20,7 @@ from mlops_quiz.errors import EXIT_FAILURE
 
 __all__ = ["app", "main"]
 
-COMMAND_MODULES = ("study", "questions", "upkeep", "transfer")
+COMMAND_MODULES = ("study", "cards", "questions", "upkeep", "transfer")
 """Imported in this order, which is the order of the commands in --help."""
 for _name in COMMAND_MODULES:
     importlib.import_module(f"mlops_quiz.cli.{_name}")

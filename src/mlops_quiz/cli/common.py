@@ -107,10 +107,20 @@ def main_callback(
 # ---------------------------------------------------------------- wiring
 
 
-def resolve_settings(db: str | None, bank: list[Path] | None, profile: str | None) -> Settings:
+def resolve_settings(
+    db: str | None,
+    bank: list[Path] | None,
+    profile: str | None,
+    new_per_day: int | None = None,
+    session_limit: int | None = None,
+) -> Settings:
+    import os
+
     from mlops_quiz.config import Settings, bank_warnings
 
-    settings = Settings.resolve(db, bank, profile)
+    settings = Settings.resolve(db, bank, profile, new_per_day, session_limit)
+    if not settings.colour:
+        os.environ["NO_COLOR"] = "1"  # the settings file's colour = false; Rich honours it
     for message in bank_warnings(bank):
         warn(message)
     return settings
@@ -182,3 +192,15 @@ def print_json(data: Any) -> None:
     from mlops_quiz.text import json_safe
 
     sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
+
+
+def print_paged(renderable: Any, rows: int) -> None:
+    """Print; at a terminal, through a pager when ``rows`` lines would not fit on screen."""
+    from mlops_quiz import render
+
+    con = render.console()
+    if sys.stdout.isatty() and rows + 6 > con.size.height:
+        with con.pager(styles=False):  # marks are words: no escapes for the pager to mangle
+            con.print(renderable)
+    else:
+        con.print(renderable)

@@ -17,9 +17,11 @@ from mlops_quiz.cli.common import (
     load_questions,
     open_store,
     print_json,
+    print_paged,
     reports_errors,
     resolve_settings,
     today,
+    warn,
 )
 
 if TYPE_CHECKING:
@@ -34,9 +36,23 @@ if TYPE_CHECKING:
 def study(
     topic: TopicOption = None,
     new: Annotated[
-        int, typer.Option("--new", help="At most this many new items today.", min=0)
-    ] = 20,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many items.", min=0)] = 200,
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--new",
+            help="At most this many new items today [setting new_per_day; default: 20].",
+            min=0,
+            show_default=False,
+        ),
+    ] = None,
+    limit: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--limit",
+            help="At most this many items [setting session_limit; default: 200].",
+            min=0,
+            show_default=False,
+        ),
+    ] = None,
     cram: Annotated[
         bool, typer.Option("--cram", help="Practise items that are not due; the schedule is kept.")
     ] = False,
@@ -54,7 +70,7 @@ def study(
     from mlops_quiz.config import bundled_bank_path, now
     from mlops_quiz.session import StudySession
 
-    settings = resolve_settings(db, bank, profile)
+    settings = resolve_settings(db, bank, profile, new, limit)
     questions = load_questions(settings)
     topics = check_topics(questions, topic)
     with open_store(settings, saves=True) as store:
@@ -64,11 +80,12 @@ def study(
             questions.in_topics(topics),
             clock=now,
             day_start_hour=settings.day_start_hour,
-            new_per_day=new,
-            limit=limit,
+            new_per_day=settings.new_per_day,
+            limit=settings.session_limit,
             cram=cram,
             ask_now=ids or (),
             bundled_file=str(bundled_bank_path()),
+            suspend_leeches=settings.suspend_leeches,
         )
         study_loop.run(session, questions, render.console())
 
@@ -88,12 +105,20 @@ def stats(
     questions = load_questions(settings)
     with open_store(settings, create=False) as store:
         result = statistics.compute(store, questions, settings.profile, today(settings))
+        if not result.has_progress and not json_output:  # JSON has it as has_progress
+            others = [p.name for p in store.profile_summaries()]
+            known = f"profiles with progress: {', '.join(others)}" if others else "none has any"
+            warn(f"profile {settings.profile!r} has no progress at all ({known})")
     if json_output:
         print_json(result.to_json())
         return
-    from mlops_quiz import render
+    from mlops_quiz import render, render_cards
 
-    render.console().print(render.stats_view(result, questions))
+    con = render.console()
+    con.print(render.stats_view(result, questions))
+    for line in render_cards.flags_lines(result):
+        con.print(line)
+    con.print(render_cards.calendar(result))
 
 
 @app.command("list")
@@ -106,21 +131,31 @@ def list_questions(
     db: DbOption = None,
     bank: BankOption = None,
 ) -> None:
-    """List the questions with their schedule."""
+    """List the questions: prompt, due date, interval, lapses, and marks for overdue,
+    suspended, buried and leech cards. Long output goes through a pager at a terminal."""
     settings = resolve_settings(db, bank, profile)
     questions = load_questions(settings)
     topics = check_topics(questions, topic)
-    from mlops_quiz.stats import schedule_rows
+    from mlops_quiz.cards import schedule_rows
 
     with open_store(settings, create=False) as store:
         states = store.cards(settings.profile)
-    rows = schedule_rows(questions.in_topics(topics), states, today(settings), due_only=due)
+        flags = store.card_flags(settings.profile)
+    day = today(settings)
+    rows = schedule_rows(questions.in_topics(topics), states, flags, day, due_only=due)
     if json_output:
         print_json(rows)
         return
+    if due:
+        empty = "No question is due today."
+    elif topics:
+        empty = "No questions in the chosen topics."
+    else:
+        empty = "No questions in the loaded banks."
     from mlops_quiz import render
+    from mlops_quiz.render_cards import card_table
 
-    render.console().print(render.list_table(rows, questions))
+    print_paged(card_table(rows, empty, render.console().size.width), len(rows))
 
 
 @app.command()

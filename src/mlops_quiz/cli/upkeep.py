@@ -21,7 +21,11 @@ from mlops_quiz.cli.common import (
 from mlops_quiz.errors import BadInputError
 
 if TYPE_CHECKING:
+    from mlops_quiz.config import Settings
     from mlops_quiz.store import Store
+
+MIN_STEM = 8
+"""The shortest id taken for a renamed one with words added or dropped."""
 
 
 @app.command()
@@ -40,6 +44,21 @@ def doctor(
             help="Allow --prune with banks other than the usual ones (--bank, MLOPS_QUIZ_BANK).",
         ),
     ] = False,
+    rename: Annotated[
+        Optional[tuple[str, str]],  # noqa: UP045
+        typer.Option(
+            "--rename",
+            metavar="OLD NEW",
+            help="A question's id changed in the bank: move its progress and history to NEW.",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="With --rename: replace progress NEW already has (backed up first)."
+        ),
+    ] = False,
     profile: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option("--profile", "-p", help="Only this learner (default: every profile)."),
@@ -50,8 +69,8 @@ def doctor(
     """Check the database and find progress kept for questions no longer in the bank.
 
     A question that was removed or whose id was renamed keeps its history; this lists it for
-    every profile, suggests what a renamed id may have become, and with --prune deletes it,
-    after showing what goes and making a backup.
+    every profile, suggests what a renamed id may have become, moves it with --rename OLD NEW,
+    and with --prune deletes it, after showing what goes and making a backup.
     """
     from mlops_quiz.config import bank_warnings, is_default_bank_set
     from mlops_quiz.text import visible
@@ -59,6 +78,9 @@ def doctor(
     settings = resolve_settings(db, bank, None)
     questions = load_questions(settings)
     known = {q.id for q in questions.questions}
+    if rename is not None:
+        _rename(settings, known, rename, force, profile)
+        return
     with open_store(settings, create=False) as store:
         print(f"database: {visible(store.label)}" + ("" if store.exists else " (not created yet)"))
         integrity = store.integrity()
@@ -98,16 +120,47 @@ def doctor(
         raise typer.Exit(1)
 
 
+def _rename(
+    settings: Settings,
+    known: set[str],
+    names: tuple[str, str],
+    force: bool,
+    profile: str | None,
+) -> None:
+    """Move the progress of OLD to NEW, in one transaction, after a backup if forced."""
+    from mlops_quiz.text import visible
+
+    old, new = names
+    if old == new:
+        raise BadInputError("OLD and NEW are the same id")
+    if new not in known:
+        raise BadInputError(
+            f"{visible(new)!r} is not a question in the loaded banks; rename the id in the bank "
+            "first, then move its progress"
+        )
+    with open_store(settings, saves=True) as store:
+        if force and store.engine.dialect.name == "sqlite" and store.exists:
+            kept = _copy_aside(store, "before-rename")
+            print(f"backup: {visible(str(kept))}")
+        moved = store.rename(old, new, profile, force)
+    for name, answers in moved.items():
+        print(f"renamed {visible(old)} -> {visible(new)} for {visible(name)}: {answers} answers")
+
+
 def _renamed_to(old: str, known: set[str]) -> str | None:
     """A guess at what a question id was renamed to: a close spelling, or the same id with
-    words added or dropped at the end (``which-is-unique-to-ml-choose-one`` became
-    ``which-is-unique-to-ml``)."""
+    whole words added or dropped at either end (``which-is-unique-to-ml-choose-one`` became
+    ``which-is-unique-to-ml``); the longest such id wins."""
     import difflib
 
     close = difflib.get_close_matches(old, sorted(known), n=1, cutoff=0.8)
     if close:
         return close[0]
-    stem = [k for k in sorted(known) if len(k) >= 8 and (old.startswith(k) or k.startswith(old))]
+
+    def words_of(a: str, b: str) -> bool:  # b is a, less whole words at the start or end
+        return len(b) >= MIN_STEM and (a.startswith(b + "-") or a.endswith("-" + b))
+
+    stem = [k for k in sorted(known) if words_of(old, k) or words_of(k, old)]
     return max(stem, key=len) if stem else None
 
 

@@ -7,12 +7,14 @@ write, so several processes can share one file. Every answer is committed on its
 
 The package's files say what each part does: ``schema`` (tables, rows), ``migrations``,
 ``sqlite_files`` (checks on SQLite files, WAL, private modes), ``base`` (opening, transactions),
-``cards`` (card states), ``review_log`` (answers), ``upkeep`` (backup, restore, prune) and
-``moving`` (history out and in). ``Store`` joins them: the rest of the code talks to it.
+``cards`` (card states), ``card_flags`` (suspend, bury, reset, rename), ``review_log``
+(answers), ``upkeep`` (backup, restore, prune) and ``moving`` (history out and in).
+``Store`` joins them: the rest of the code talks to it.
 """
 
 from __future__ import annotations
 
+from mlops_quiz.store.card_flags import CardControl, CardFlags, HistoryEntry, ProfileSummary
 from mlops_quiz.store.cards import CardStates
 from mlops_quiz.store.moving import MovingProgress
 from mlops_quiz.store.review_log import ReviewLog
@@ -24,6 +26,9 @@ __all__ = [
     "KIND_CRAM",
     "KIND_REPEAT",
     "KIND_REVIEW",
+    "CardFlags",
+    "HistoryEntry",
+    "ProfileSummary",
     "ReviewRecord",
     "Store",
     "check_backup",
@@ -31,5 +36,5 @@ __all__ = [
 ]
 
 
-class Store(CardStates, ReviewLog, Upkeep, MovingProgress):
+class Store(CardStates, ReviewLog, Upkeep, MovingProgress, CardControl):
     """The progress database of every profile."""

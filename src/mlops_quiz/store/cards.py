@@ -9,6 +9,7 @@ from sqlalchemy import (
     String,
     and_,
     func,
+    or_,
     select,
     type_coerce,
 )
@@ -55,20 +56,30 @@ class CardStates(StoreBase):
         return found.get(question_id, CardState())
 
     def due_cards(self, profile: str, today: date) -> dict[str, CardState]:
-        """Cards due on or before ``today``, most overdue first."""
-        return self._states(cards.c.profile == profile, cards.c.due <= today)
+        """Cards due on or before ``today``, most overdue first; suspended cards and cards
+        buried until a later day are left out."""
+        return self._states(
+            cards.c.profile == profile,
+            cards.c.due <= today,
+            cards.c.suspended == 0,
+            or_(cards.c.buried_until.is_(None), cards.c.buried_until <= today),
+        )
 
     def studied_ids(self, profile: str) -> set[str]:
-        """Ids of every question the profile has studied."""
+        """Ids of every question the profile has studied (and not reset to new since)."""
         with self._guard("read"), self._read() as conn:
-            rows = conn.execute(select(cards.c.question_id).where(cards.c.profile == profile))
+            rows = conn.execute(
+                select(cards.c.question_id).where(
+                    cards.c.profile == profile, cards.c.due.is_not(None)
+                )
+            )
             return set(rows.scalars())
 
     def next_due(self, profile: str, after: date, ids: set[str]) -> date | None:
         """The earliest due date after ``after`` among the given questions."""
         query = (
             select(cards.c.question_id, type_coerce(cards.c.due, String))
-            .where(cards.c.profile == profile, cards.c.due > after)
+            .where(cards.c.profile == profile, cards.c.due > after, cards.c.suspended == 0)
             .order_by(cards.c.due)
         )
         with self._guard("read"), self._read() as conn:

@@ -106,7 +106,17 @@ def m003_card_counters(conn: Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_indexes, m003_card_counters]
+def m005_card_flags(conn: Connection) -> None:
+    """The learner's hold on cards: suspended (never studied until unsuspended), buried until a
+    study day, and on the log, when an answer's card was later reset to new. A card row may now
+    hold a new card (no due date): one suspended before it was studied, or one that was reset
+    (its counters kept, so retention still counts the answers before the reset)."""
+    conn.exec_driver_sql("ALTER TABLE cards ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0")
+    conn.exec_driver_sql("ALTER TABLE cards ADD COLUMN buried_until DATE")
+    conn.exec_driver_sql("ALTER TABLE reviews ADD COLUMN reset_at VARCHAR(40)")
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_indexes, m003_card_counters, m005_card_flags]
 
 
 def _table(meta: MetaData) -> Table:

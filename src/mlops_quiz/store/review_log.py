@@ -33,12 +33,24 @@ from mlops_quiz.store.schema import (
 class ReviewLog(StoreBase):
     """Recording answers and reading the log."""
 
-    def record(self, profile: str, review: ReviewRecord) -> int:
-        """Log one answer and, for a scheduling review, move the card; one transaction."""
+    def record(self, profile: str, review: ReviewRecord, suspend: bool = False) -> int:
+        """Log one answer and, for a scheduling review, move the card; one transaction.
+        ``suspend``: the card is suspended too (a leech, when leeches are suspended)."""
         with self._guard("save an answer to"), self._write() as conn:
             result = conn.execute(insert(reviews).values(**_review_row(profile, review)))
             if review.kind == KIND_REVIEW:
                 self._put_card(conn, profile, review)
+                if suspend:
+                    conn.execute(
+                        update(cards)
+                        .where(
+                            and_(
+                                cards.c.profile == profile,
+                                cards.c.question_id == review.question_id,
+                            )
+                        )
+                        .values(suspended=1)
+                    )
             key = result.inserted_primary_key
             return int(key[0]) if key else 0
 
@@ -50,7 +62,13 @@ class ReviewLog(StoreBase):
         updated = conn.execute(
             update(cards)
             .where(where)
-            .values(reviews=cards.c.reviews + 1, passes=cards.c.passes + passed, **values)
+            .values(
+                reviews=cards.c.reviews + 1,
+                passes=cards.c.passes + passed,
+                # a card reset to new (or suspended before it was studied) starts today
+                introduced_on=func.coalesce(cards.c.introduced_on, review.day),
+                **values,
+            )
         )
         if updated.rowcount == 0:
             conn.execute(
@@ -128,7 +146,8 @@ class ReviewLog(StoreBase):
                 return
             before = _state_from(row, "before_")
             where = and_(cards.c.profile == profile, cards.c.question_id == row.question_id)
-            if before.is_new:
+            card = conn.execute(select(cards.c.reviews, cards.c.suspended).where(where)).first()
+            if before.is_new and (card is None or (card.reviews <= 1 and not card.suspended)):
                 conn.execute(delete(cards).where(where))
                 return
             previous = conn.execute(
@@ -148,6 +167,8 @@ class ReviewLog(StoreBase):
                     reviews=cards.c.reviews - 1,
                     passes=cards.c.passes - int(row.grade >= PASSING_GRADE),
                     **_state_columns("", before),
+                    # back to new: a reset card or one suspended before it was studied
+                    **({"introduced_on": None} if before.is_new else {}),
                 )
             )
 
@@ -198,6 +219,7 @@ class ReviewLog(StoreBase):
                         reviews.c.profile == profile,
                         reviews.c.day == day,
                         reviews.c.kind.in_((KIND_REVIEW, KIND_REPEAT)),
+                        reviews.c.reset_at.is_(None),
                     )
                 )
                 .order_by(reviews.c.id)
@@ -207,3 +229,16 @@ class ReviewLog(StoreBase):
             latest.pop(qid, None)  # keep the order of each question's latest answer
             latest[qid] = int(grade)
         return [qid for qid, grade in latest.items() if needs_repeat(grade)]
+
+    def study_days(self, profile: str) -> list[date]:
+        """Every study day with an answer, oldest first (for the longest streak)."""
+        from sqlalchemy import String, type_coerce
+
+        with self._guard("read"), self._read() as conn:
+            rows = conn.execute(
+                select(type_coerce(reviews.c.day, String))
+                .where(reviews.c.profile == profile)
+                .distinct()
+                .order_by(reviews.c.day)
+            ).scalars()
+            return [date.fromisoformat(day) for day in rows]

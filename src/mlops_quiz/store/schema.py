@@ -41,6 +41,8 @@ cards = Table(
     Column("last_reviewed_at", String(40)),
     Column("reviews", Integer, nullable=False, server_default="0"),
     Column("passes", Integer, nullable=False, server_default="0"),
+    Column("suspended", Integer, nullable=False, server_default="0"),
+    Column("buried_until", Date),
 )
 reviews = Table(
     "reviews",
@@ -54,6 +56,7 @@ reviews = Table(
     Column("answer", Text, nullable=False),
     Column("duration_ms", Integer, nullable=False),
     Column("kind", String(10), nullable=False),
+    Column("reset_at", String(40)),
     *(
         Column(f"{when}_{name}", type_, nullable=name != "due")
         for when in ("before", "after")

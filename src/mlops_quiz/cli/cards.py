@@ -1,0 +1,274 @@
+"""Cards under the learner's control: show, search, suspend, unsuspend, bury, reset, profiles,
+config.
+
+Commands that change cards check every id, topic and tag first and then change them all in one
+transaction: a bad id changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from mlops_quiz.cli.common import (
+    BankOption,
+    DbOption,
+    JsonOption,
+    ProfileOption,
+    TopicOption,
+    app,
+    check_topics,
+    load_questions,
+    open_store,
+    print_json,
+    print_paged,
+    reports_errors,
+    resolve_settings,
+    today,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+IdsArgument = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Argument(help="Question ids.", show_default=False),
+]
+TagOption = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--tag", help="Every question with this tag; repeatable.", show_default=False),
+]
+
+
+@app.command()
+@reports_errors
+def show(
+    question_id: Annotated[str, typer.Argument(metavar="ID", help="The question's id.")],
+    json_output: JsonOption = False,
+    profile: ProfileOption = None,
+    db: DbOption = None,
+    bank: BankOption = None,
+) -> None:
+    """Show one card: question, answer, schedule, what each grade would do today, history."""
+    from mlops_quiz.cards import CardView, chosen
+
+    settings = resolve_settings(db, bank, profile)
+    questions = load_questions(settings)
+    (question,) = chosen(questions, [question_id], [], [])
+    with open_store(settings, create=False) as store:
+        view = CardView(
+            question=question,
+            state=store.card(settings.profile, question.id),
+            flags=store.card_flags(settings.profile).get(question.id),
+            history=store.card_history(settings.profile, question.id),
+            today=today(settings),
+        )
+    if json_output:
+        print_json(view.to_json())
+        return
+    from mlops_quiz import render
+    from mlops_quiz.render_cards import card_view
+
+    render.console().print(card_view(view))
+
+
+@app.command()
+@reports_errors
+def search(
+    text: Annotated[str, typer.Argument(help="Text to find (case and accents ignored).")],
+    topic: TopicOption = None,
+    json_output: JsonOption = False,
+    profile: ProfileOption = None,
+    db: DbOption = None,
+    bank: BankOption = None,
+) -> None:
+    """Find questions whose id, prompt, answer, key points, choices or tags hold the text."""
+    from mlops_quiz.cards import schedule_rows
+    from mlops_quiz.cards import search as find
+
+    settings = resolve_settings(db, bank, profile)
+    questions = load_questions(settings)
+    topics = check_topics(questions, topic)
+    found = find(questions.in_topics(topics), text)
+    with open_store(settings, create=False) as store:
+        states = store.cards(settings.profile)
+        flags = store.card_flags(settings.profile)
+    rows = schedule_rows(found, states, flags, today(settings))
+    if json_output:
+        print_json(rows)
+        return
+    from mlops_quiz import render
+    from mlops_quiz.render_cards import card_table
+    from mlops_quiz.text import visible
+
+    empty = f"No question matches {visible(text)!r}."
+    print_paged(card_table(rows, empty, render.console().size.width), len(rows))
+
+
+def _act(
+    action: str,
+    ids: list[str] | None,
+    topic: list[str] | None,
+    tag: list[str] | None,
+    profile: str | None,
+    db: str | None,
+    bank: list[Path] | None,
+) -> None:
+    """Check the cards named, then change them all in one transaction, and say what changed."""
+    from datetime import timedelta
+
+    from mlops_quiz.cards import chosen
+
+    settings = resolve_settings(db, bank, profile)
+    questions = load_questions(settings)
+    picked = [q.id for q in chosen(questions, ids or [], topic or [], tag or [])]
+    day = today(settings)
+    with open_store(settings, saves=True) as store:
+        if action == "suspend":
+            changed = store.set_suspended(settings.profile, picked, True)
+            done = "suspended"
+        elif action == "unsuspend":
+            changed = store.set_suspended(settings.profile, picked, False)
+            done = "unsuspended"
+        elif action == "bury":
+            changed = store.bury(settings.profile, picked, day + timedelta(days=1))
+            done = "buried until the next study day"
+        else:
+            changed = store.reset(settings.profile, picked, settings.now)
+            done = "reset to new"
+    from mlops_quiz.text import visible
+
+    unchanged = len(picked) - changed
+    same = f" ({unchanged} already were)" if unchanged and action != "bury" else ""
+    names = ", ".join(visible(qid, keep_newlines=False) for qid in picked[:10])
+    more = f" and {len(picked) - 10} more" if len(picked) > 10 else ""
+    print(f"{done}: {changed} card(s){same}: {names}{more}")
+
+
+@app.command()
+@reports_errors
+def suspend(
+    ids: IdsArgument = None,
+    topic: TopicOption = None,
+    tag: TagOption = None,
+    profile: ProfileOption = None,
+    db: DbOption = None,
+    bank: BankOption = None,
+) -> None:
+    """Put cards aside: never studied, counted apart in stats, until unsuspended."""
+    _act("suspend", ids, topic, tag, profile, db, bank)
+
+
+@app.command()
+@reports_errors
+def unsuspend(
+    ids: IdsArgument = None,
+    topic: TopicOption = None,
+    tag: TagOption = None,
+    profile: ProfileOption = None,
+    db: DbOption = None,
+    bank: BankOption = None,
+) -> None:
+    """Bring suspended cards back into study."""
+    _act("unsuspend", ids, topic, tag, profile, db, bank)
+
+
+@app.command()
+@reports_errors
+def bury(
+    ids: IdsArgument = None,
+    topic: TopicOption = None,
+    tag: TagOption = None,
+    profile: ProfileOption = None,
+    db: DbOption = None,
+    bank: BankOption = None,
+) -> None:
+    """Skip cards until the next study day (b at the grade prompt does it in a session)."""
+    _act("bury", ids, topic, tag, profile, db, bank)
+
+
+@app.command()
+@reports_errors
+def reset(
+    ids: IdsArgument = None,
+    topic: TopicOption = None,
+    tag: TagOption = None,
+    profile: ProfileOption = None,
+    db: DbOption = None,
+    bank: BankOption = None,
+) -> None:
+    """Start cards again as new; their answers stay in the log, marked as before the reset."""
+    _act("reset", ids, topic, tag, profile, db, bank)
+
+
+@app.command()
+@reports_errors
+def profiles(json_output: JsonOption = False, db: DbOption = None) -> None:
+    """List the profiles in the database: answers, cards studied, last activity."""
+    settings = resolve_settings(db, None, None)
+    with open_store(settings, create=False) as store:
+        found = store.profile_summaries()
+    if json_output:
+        print_json(
+            [
+                {
+                    "profile": p.name,
+                    "answers": p.answers,
+                    "cards_studied": p.cards,
+                    "last_activity": p.last_activity,
+                }
+                for p in found
+            ]
+        )
+        return
+    from mlops_quiz import render
+    from mlops_quiz.render_cards import profiles_table
+
+    render.console().print(profiles_table(found))
+
+
+@app.command()
+@reports_errors
+def config(
+    key: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Argument(help="A setting to show or set.", show_default=False),
+    ] = None,
+    value: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Argument(help="Its new value, written to the settings file.", show_default=False),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Show the settings in force and where each comes from; KEY VALUE sets one in the file.
+
+    Precedence: an option, then the environment, then the settings file (settings.toml in
+    the data folder), then the default.
+    """
+    from mlops_quiz import settings as lasting
+    from mlops_quiz.errors import BadInputError
+    from mlops_quiz.text import visible
+
+    if key is not None and key not in lasting.SETTINGS:
+        raise BadInputError(f"unknown setting {key!r} (known: {', '.join(lasting.SETTINGS)})")
+    if key is not None and value is not None:
+        written, path = lasting.write_setting(key, value)
+        shown = ("true" if written else "false") if isinstance(written, bool) else written
+        print(f"{key} = {visible(str(shown))} (in {visible(str(path))})")
+        resolved = lasting.resolve()
+        if resolved[key].source != lasting.SOURCE_FILE:
+            setting = lasting.SETTINGS[key]
+            print(f"note: {setting.env} is set and overrides the file")
+        return
+    resolved = lasting.resolve()
+    if key is not None:
+        resolved = {key: resolved[key]}
+    if json_output:
+        print_json({k: {"value": r.value, "source": r.source} for k, r in resolved.items()})
+        return
+    from mlops_quiz import render
+    from mlops_quiz.render_cards import settings_table
+
+    where = visible(str(lasting.settings_path()))
+    render.console().print(settings_table(resolved, lasting.SETTINGS, where))

@@ -1,0 +1,233 @@
+"""What the card commands draw: ``list`` and ``search`` tables, ``show``, ``profiles``,
+``config``, and the calendar of answers in ``stats``.
+
+Everything reads without colour: marks are words, the calendar's levels are shades.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from rich import box
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from mlops_quiz.bank import choice_letter, cloze_text
+from mlops_quiz.render import literal
+from mlops_quiz.scheduler import MATURE_DAYS
+
+if TYPE_CHECKING:
+    from mlops_quiz.cards import CardView
+    from mlops_quiz.settings import Resolved, Setting
+    from mlops_quiz.stats import Stats
+    from mlops_quiz.store import ProfileSummary
+
+MIN_PROMPT_WIDTH = 10
+COLUMN_GAP = 3
+"""Columns between two cells of a card table (padding and the rule's gap)."""
+CALENDAR_LEVELS = "░▒▓█"
+"""Shades for a day's answers, by quarter of the busiest day; a day with none is ``·``."""
+NO_ANSWERS = "·"
+MARK_STYLES = {"overdue": "yellow", "suspended": "magenta", "buried": "blue", "leech": "red"}
+
+
+def card_table(rows: list[dict[str, Any]], empty: str, width: int) -> Table | Text:
+    """A row per card: id (never cut), prompt shortened to fit ``width`` columns, due date,
+    interval, lapses and marks (words, so they read without colour)."""
+    if not rows:
+        return Text(empty)
+    marks = [" ".join(row["marks"]) for row in rows]
+    ids = [literal(row["id"]).plain for row in rows]
+    others = [
+        max([len("id"), *map(len, ids)]),
+        10 if any(row["due"] for row in rows) else len("due"),
+        max([len("ivl"), *(len(f"{row['interval']} d") for row in rows if row["due"])]),
+        len("lapses"),
+        max([len("marks"), *map(len, marks)]),
+    ]
+    gaps = COLUMN_GAP * len(others)
+    room = max(MIN_PROMPT_WIDTH, width - sum(others) - gaps)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), pad_edge=False)
+    table.add_column("id", min_width=others[0], no_wrap=True, overflow="ignore")
+    table.add_column("prompt", no_wrap=True, overflow="ellipsis", width=room)
+    table.add_column("due", no_wrap=True)
+    table.add_column("ivl", justify="right", no_wrap=True)
+    table.add_column("lapses", justify="right", no_wrap=True)
+    table.add_column("marks", overflow="fold")  # the one column narrowed when space is short
+    for row, shown_id, mark_words in zip(rows, ids, marks, strict=True):
+        mark_text = Text()
+        for n, mark in enumerate(row["marks"]):
+            mark_text.append((" " if n else "") + mark, style=MARK_STYLES.get(mark, ""))
+        prompt = literal(row["prompt"]).plain
+        if len(prompt) > room:
+            prompt = prompt[: room - 1] + "…"
+        table.add_row(
+            Text(shown_id),
+            Text(prompt),
+            row["due"] or Text("new", style="dim"),
+            "" if row["due"] is None else f"{row['interval']} d",
+            str(row["lapses"]),
+            mark_text if mark_words else "",
+        )
+    table.caption = f"{len(rows)} question(s)"
+    return table
+
+
+def _when(day: date | None, today: date) -> str:
+    if day is None:
+        return "not scheduled (new)"
+    if day == today:
+        return f"{day.isoformat()} (today)"
+    delta = (day - today).days
+    ago = f"in {delta} d" if delta > 0 else f"{-delta} d ago"
+    return f"{day.isoformat()} ({ago})"
+
+
+def card_view(view: CardView) -> Group:
+    from mlops_quiz.cards import grade_outcomes, marks, state_name
+
+    q = view.question
+    body: list[Any] = [literal(cloze_text(q.prompt) if q.type == "cloze" else q.prompt)]
+    for n, choice in enumerate(q.choices):
+        mark = "✓" if n in q.correct else " "
+        body.append(literal(f" {mark} {choice_letter(n)}) {choice}"))
+    if q.type == "cloze":
+        body.append(literal("Gaps: " + " | ".join(" / ".join(g) for g in q.gaps)))
+    if q.answer:
+        body.append(Text("Answer", style="bold"))
+        body.append(literal(q.answer.strip()))
+    if q.key_points:
+        body.append(Text("Key points", style="bold"))
+        body.extend(literal(f" • {point}") for point in q.key_points)
+    title = f"{q.id} · {q.topic} · {q.type}"
+    parts: list[Any] = [Panel(Group(*body), title=literal(title), title_align="left")]
+    state = view.state
+    schedule = Table.grid(padding=(0, 2))
+    schedule.add_column(style="bold")
+    schedule.add_column()
+    words = marks(state, view.flags, view.today)
+    state_text = state_name(state, view.flags, view.today)
+    if words:
+        state_text += " (" + ", ".join(words) + ")"
+    schedule.add_row("state", state_text)
+    schedule.add_row("repetitions", str(state.repetitions))
+    schedule.add_row("interval", f"{state.interval} d (mature from {MATURE_DAYS} d)")
+    schedule.add_row("EF", f"{state.ef:.2f}")
+    schedule.add_row("due", _when(state.due, view.today))
+    schedule.add_row("lapses", str(state.lapses))
+    if view.flags is not None and view.flags.buried(view.today) and view.flags.buried_until:
+        schedule.add_row("buried until", view.flags.buried_until.isoformat())
+    outcomes = "  ".join(f"{g}: {n} d" for g, n in grade_outcomes(state, view.today))
+    schedule.add_row("if graded today", outcomes)
+    parts.append(Panel(schedule, title="Schedule", title_align="left", expand=False))
+    if not view.history:
+        parts.append(Text("No answers yet.", style="dim"))
+        return Group(*parts)
+    history = Table(title="History", title_justify="left", box=box.SIMPLE_HEAD)
+    history.add_column("when", no_wrap=True)
+    history.add_column("grade", justify="right")
+    history.add_column("kind")
+    history.add_column("interval", no_wrap=True)
+    history.add_column("typed", overflow="fold")
+    for h in view.history:
+        kind = h.kind + (" (reset)" if h.reset_at else "")
+        history.add_row(
+            h.reviewed_at[:16].replace("T", " "),
+            str(h.grade),
+            kind,
+            f"{h.interval_before} → {h.interval_after} d",
+            literal(h.answer),
+        )
+    parts.append(history)
+    resets = sorted({h.reset_at[:10] for h in view.history if h.reset_at})
+    if resets:
+        parts.append(
+            Text(f"Reset to new on {', '.join(resets)}: the answers marked (reset) came before.")
+        )
+    return Group(*parts)
+
+
+def profiles_table(profiles: list[ProfileSummary]) -> Table | Text:
+    if not profiles:
+        return Text("No profile has any progress yet.")
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("profile")
+    table.add_column("answers", justify="right")
+    table.add_column("cards studied", justify="right")
+    table.add_column("last activity")
+    for p in profiles:
+        last = (p.last_activity or "")[:16].replace("T", " ") or "—"
+        table.add_row(literal(p.name), str(p.answers), str(p.cards), last)
+    return table
+
+
+def settings_table(resolved: dict[str, Resolved], known: dict[str, Setting], path: str) -> Group:
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("setting")
+    table.add_column("value")
+    table.add_column("from")
+    table.add_column("environment / option")
+    for key, item in resolved.items():
+        value = item.value
+        shown = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        setting = known[key]
+        ways = " / ".join(w for w in (setting.env, setting.option) if w)
+        table.add_row(key, literal(shown), item.source, ways)
+    return Group(table, literal(f"settings file: {path}"))
+
+
+def calendar(stats: Stats) -> Group:
+    """Answers per day over the last year, a column per week (Monday at the top), with the
+    streaks; 4 + 53 columns wide, levels drawn as shades."""
+    start = stats.calendar_start or stats.today
+    weeks = (stats.today - start).days // 7 + 1
+    peak = max(stats.calendar.values(), default=0)
+    header = [" "] * weeks
+    for week in range(weeks):
+        first = start + timedelta(weeks=week)
+        month_start = next(
+            (first + timedelta(days=d) for d in range(7) if (first + timedelta(days=d)).day == 1),
+            None,
+        )
+        if month_start is not None and week + 3 <= weeks and header[week] == " ":
+            label = month_start.strftime("%b")
+            if all(c == " " for c in header[max(0, week - 1) : week + 3]):
+                header[week : week + 3] = list(label)
+    lines = [Text("    " + "".join(header).rstrip())]
+    for weekday, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
+        line = Text(f"{name:<4}")
+        for week in range(weeks):
+            day = start + timedelta(weeks=week, days=weekday)
+            if day > stats.today:
+                break
+            n = stats.calendar.get(day, 0)
+            if n == 0:
+                line.append(NO_ANSWERS, style="dim")
+            else:
+                level = min(len(CALENDAR_LEVELS), -(-n * len(CALENDAR_LEVELS) // peak))
+                line.append(CALENDAR_LEVELS[level - 1], style="green")
+        lines.append(line)
+    total = sum(stats.calendar.values())
+    legend = Text(f"    less {NO_ANSWERS} {' '.join(CALENDAR_LEVELS)} more")
+    legend.append(f" · busiest day {peak}" if peak else "")
+    summary = Text(
+        f"{total} answers on {len(stats.calendar)} days · current streak "
+        f"{stats.streak} d · longest streak {stats.longest_streak} d"
+    )
+    title = Text("Answers in the last year", style="bold")
+    return Group(title, *lines, legend, summary)
+
+
+def flags_lines(stats: Stats) -> list[Text]:
+    """Suspended, buried and leech cards for ``stats``, when there are any."""
+    lines = []
+    if stats.suspended or stats.buried:
+        lines.append(Text(f"Put aside: {stats.suspended} suspended · {stats.buried} buried"))
+    if stats.leeches:
+        names = ", ".join(f"{qid} ({n} lapses)" for qid, n in stats.leeches[:5])
+        more = f" and {len(stats.leeches) - 5} more" if len(stats.leeches) > 5 else ""
+        lines.append(literal(f"Leeches (8 or more lapses): {names}{more}", style="red"))
+    return lines
