@@ -57,7 +57,11 @@ def with_database(url: str, name: str) -> str:
 
 
 def cli(
-    args: list[str], env: dict[str, str], stdin: str = "", db: str | None = None, timeout: float = 120
+    args: list[str],
+    env: dict[str, str],
+    stdin: str = "",
+    db: str | None = None,
+    timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     run_env = dict(env)
     if db is not None:
