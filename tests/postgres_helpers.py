@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -105,16 +104,6 @@ class ClassDb:
 
     def rows(self, statement: str, params: Any = None) -> list[tuple[Any, ...]]:
         return sql(self.url, statement, params)
-
-
-@pytest.fixture
-def server() -> str:
-    return server_url()
-
-
-@pytest.fixture
-def class_db(server: str, script_env: dict[str, str]) -> Iterator[ClassDb]:
-    yield ClassDb(server, script_env)
 
 
 def studied(items: int, grade: int = 5) -> str:

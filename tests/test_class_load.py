@@ -12,16 +12,7 @@ import time
 from pathlib import Path
 
 from conftest import console_script
-from postgres_helpers import (  # noqa: F401
-    ENV_DIR,
-    SCRIPT,
-    ClassDb,
-    class_db,
-    cli,
-    ok,
-    server,
-    studied,
-)
+from postgres_helpers import ENV_DIR, SCRIPT, ClassDb, cli, ok, studied
 
 LEARNERS = 20
 ITEMS = 3
@@ -79,7 +70,7 @@ def test_twenty_learners_at_once_lose_no_answer(class_db: ClassDb, small_bank: P
     learners = [class_db.learner(f"l{i:02d}") for i in range(LEARNERS)]
     processes = [start_study(url, class_db.env, "--limit", str(ITEMS)) for _, url in learners]
     for process in processes:
-        out, err = process.communicate(studied(ITEMS), timeout=300)
+        _, err = process.communicate(studied(ITEMS), timeout=300)
         assert process.returncode == 0, err
     report = json.loads(ok(cli(["class", "report", "--json", "--db", class_db.url], class_db.env)))
     by_learner = {row["learner"]: row for row in report["learners"]}

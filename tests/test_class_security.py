@@ -9,7 +9,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from postgres_helpers import ClassDb, class_db, cli, ok, server, sql, studied  # noqa: F401
+
+from postgres_helpers import ClassDb, cli, ok, sql, studied
 
 HOSTILE_NAMES = [
     'eve"; DROP ROLE postgres; --',
@@ -121,11 +122,14 @@ def test_learners_cannot_change_schema_bank_or_roles(class_db: ClassDb, small_ba
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_hostile_learner_names_are_refused(class_db: ClassDb, name: str) -> None:
-    roles_before = class_db.rows("SELECT count(*) FROM pg_roles")
     result = cli(["class", "add-learner", name, "--db", class_db.url], class_db.env)
     assert result.returncode == 2
     assert "cannot be a learner name" in one_error(result.stderr)
-    assert class_db.rows("SELECT count(*) FROM pg_roles") == roles_before
+    assert class_db.rows("SELECT count(*) FROM pg_roles WHERE rolname = %s", (name,)) == [(0,)]
+    learners = f"{class_db.name}_learners"
+    members = "SELECT count(*) FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+    assert class_db.rows(members + "WHERE g.rolname = %s", (learners,)) == [(0,)]
+    assert class_db.rows("SELECT count(*) FROM pg_roles WHERE rolname = 'postgres'") == [(1,)]
     assert class_db.rows("SELECT count(*) FROM reviews") == [(0,)]
     result = cli(["class", "remove-learner", name, "--db", class_db.url], class_db.env)
     assert result.returncode == 2
@@ -157,7 +161,7 @@ def test_init_again_is_harmless_and_needs_postgres(
     class_db: ClassDb, small_bank: Path, tmp_path: Path
 ) -> None:
     class_db.publish(small_bank)
-    alice, alice_url = class_db.learner("alice")
+    _, alice_url = class_db.learner("alice")
     ok(cli(["study", "--limit", "1"], class_db.env, studied(1), db=alice_url))
     ok(cli(["class", "init", "--db", class_db.url], class_db.env))
     assert class_db.rows("SELECT count(*) FROM reviews") == [(1,)]
