@@ -78,6 +78,22 @@ def generate_class(
     return class_url, urls, bank
 
 
+def existing_class(url: str, learners: int, questions: int) -> tuple[str, list[str], Path]:
+    from sqlalchemy.engine import make_url
+
+    class_url = make_url(url).set(database=DATABASE).render_as_string(hide_password=False)
+    folder = Path(tempfile.mkdtemp(prefix="mlops-quiz-class-"))
+    bank = folder / "bank.yaml"
+    bank.write_text(bank_text(questions, random.Random(1)), encoding="utf-8")
+    urls = [
+        make_url(class_url)
+        .set(username=f"learner{n:03d}", password="pw")
+        .render_as_string(hide_password=False)
+        for n in range(learners)
+    ]
+    return class_url, urls, bank
+
+
 def record_many(url: str, count: int, start: multiprocessing.synchronize.Event) -> list[float]:
     """One learner recording answers as fast as a session would; seconds per answer."""
     from sqlalchemy.engine import make_url
@@ -116,10 +132,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=180)
     parser.add_argument("--per-day", type=int, default=20)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--reuse", action="store_true", help="measure the class made before")
     args = parser.parse_args(argv)
-    class_url, urls, bank = generate_class(
-        args.url, args.learners, args.questions, args.days, args.per_day
-    )
+    if args.reuse:
+        class_url, urls, bank = existing_class(args.url, args.learners, args.questions)
+    else:
+        class_url, urls, bank = generate_class(
+            args.url, args.learners, args.questions, args.days, args.per_day
+        )
     env = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "MLOPS_QUIZ_HOME": tempfile.mkdtemp()}
     sqlite_db = Path(env["MLOPS_QUIZ_HOME"]) / "one.db"
     with Store.open(f"sqlite:///{sqlite_db}") as store:

@@ -7,16 +7,13 @@ Only questions of the bank in use (the published one) count, as in ``stats``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from mlops_quiz.bank import Bank
 from mlops_quiz.scheduler import MATURE_DAYS
 from mlops_quiz.stats import streak
 from mlops_quiz.store.class_report import ClassActivity
-
-STREAK_WINDOW_DAYS = 400
-"""Streaks are counted over this many days at most."""
 
 
 def share(part: int, whole: int) -> float | None:
@@ -92,15 +89,12 @@ class ClassReportResult:
         }
 
 
-def streak_since(today: date) -> date:
-    return today - timedelta(days=STREAK_WINDOW_DAYS)
-
-
 def compute(
     activity: ClassActivity, bank: Bank, learners: list[str], today: date
 ) -> ClassReportResult:
     """The report. ``learners``: the class's logins (a learner with no answer yet is listed);
-    progress under other profiles (a removed learner's, kept) is listed too."""
+    progress under other profiles (a removed learner's, kept) is listed too. A learner's answers
+    are all their answers; a question's, the answers to it (only the bank's questions count)."""
     topic_of = {q.id: q.topic for q in bank.questions}
     people = {name: LearnerRow(name) for name in learners}
     questions = {q.id: QuestionRow(q.id, q.topic) for q in bank.questions}
@@ -119,16 +113,17 @@ def compute(
         question = questions[card.question_id]
         question.reviews += card.reviews
         question.failed += card.reviews - card.passes
-    for (profile, qid), count in activity.answers.items():
-        if qid not in topic_of:
-            continue
-        people.setdefault(profile, LearnerRow(profile)).answers += count
-        questions[qid].answers += count
-        questions[qid].learners.add(profile)
+        question.learners.add(card.profile)
+    for qid, count in activity.answers_by_question.items():
+        if qid in questions:
+            questions[qid].answers += count
+    for name in activity.days:
+        people.setdefault(name, LearnerRow(name))
     for name, person in people.items():
+        days = activity.days.get(name, {})
+        person.answers = sum(days.values())
         person.last_active = activity.last_active.get(name)
-        days = activity.days.get(name, set())
-        person.streak = streak(days.__contains__, {}, today)
+        person.streak = streak(lambda day: False, days, today)
     topics: list[dict[str, Any]] = []
     for topic in bank.topics.values():
         rows = [q for q in questions.values() if q.topic == topic.id]

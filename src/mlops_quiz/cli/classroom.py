@@ -166,7 +166,7 @@ def report(
     day = today(settings)
     with open_store(settings, create=False) as store:
         _teacher(store, "read the class report")
-        activity = store.class_activity(class_report.streak_since(day))
+        activity = store.class_activity()
         learners = store.learner_names()
     result = class_report.compute(activity, questions, learners, day)
     if json_output:

@@ -24,19 +24,20 @@ class CardRow:
 
 @dataclass(frozen=True)
 class ClassActivity:
-    """Every profile's cards, answers per (profile, question), last answer, days studied."""
+    """Every profile's cards; answers per question; per profile, answers per study day and the
+    time of the last answer."""
 
     cards: list[CardRow]
-    answers: dict[tuple[str, str], int]
+    answers_by_question: dict[str, int]
+    days: dict[str, dict[date, int]]
     last_active: dict[str, str]
-    days: dict[str, set[date]]
 
 
 class ClassReport(StoreBase):
     """Reading every profile at once (the teacher's login reads all rows)."""
 
-    def class_activity(self, since: date) -> ClassActivity:
-        """``since``: the first day whose answers count for the streaks."""
+    def class_activity(self) -> ClassActivity:
+        """Two passes over the log, grouped by the server: by (profile, day) and by question."""
         with self._guard("read"), self._read() as conn:
             card_rows = [
                 CardRow(str(p), str(q), int(i), _as_date(d), int(n), int(ok))
@@ -51,29 +52,24 @@ class ClassReport(StoreBase):
                     )
                 )
             ]
-            answers = {
-                (str(p), str(q)): int(n)
-                for p, q, n in conn.execute(
-                    select(reviews.c.profile, reviews.c.question_id, func.count()).group_by(
-                        reviews.c.profile, reviews.c.question_id
-                    )
+            by_question = {
+                str(q): int(n)
+                for q, n in conn.execute(
+                    select(reviews.c.question_id, func.count()).group_by(reviews.c.question_id)
                 )
             }
-            last_active = {
-                str(p): str(at)
-                for p, at in conn.execute(
-                    select(reviews.c.profile, func.max(reviews.c.reviewed_at)).group_by(
-                        reviews.c.profile
-                    )
-                )
-            }
-            days: dict[str, set[date]] = {}
-            for p, d in conn.execute(
-                select(reviews.c.profile, type_coerce(reviews.c.day, String))
-                .where(reviews.c.day >= since)
-                .distinct()
+            days: dict[str, dict[date, int]] = {}
+            last_active: dict[str, str] = {}
+            for p, d, n, at in conn.execute(
+                select(
+                    reviews.c.profile,
+                    type_coerce(reviews.c.day, String),
+                    func.count(),
+                    func.max(reviews.c.reviewed_at),
+                ).group_by(reviews.c.profile, reviews.c.day)
             ):
                 day = _as_date(d)
                 assert day is not None
-                days.setdefault(str(p), set()).add(day)
-        return ClassActivity(card_rows, answers, last_active, days)
+                days.setdefault(str(p), {})[day] = int(n)
+                last_active[str(p)] = max(last_active.get(str(p), ""), str(at))
+        return ClassActivity(card_rows, by_question, days, last_active)
