@@ -73,7 +73,7 @@ stop() {
 
 case "${1:-}" in
     start) start ;;
-    restart) restart "${2:?give the cluster's folder}" ;;
-    stop) stop "${2:?give the cluster's folder}" ;;
+    restart) restart "${2:?give the folder of the cluster}" ;;
+    stop) stop "${2:?give the folder of the cluster}" ;;
     *) echo "usage: $0 start | restart DIR | stop DIR" >&2; exit 2 ;;
 esac
