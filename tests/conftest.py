@@ -7,6 +7,7 @@ import shutil
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -97,3 +98,11 @@ def script_env(quiz_home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["MLOPS_QUIZ_HOME"] = str(quiz_home)
     return env
+
+
+@pytest.fixture
+def class_db(script_env: dict[str, str]) -> Any:
+    """A fresh class database on the PostgreSQL test server (see tests/postgres_helpers.py)."""
+    from postgres_helpers import ClassDb, server_url
+
+    return ClassDb(server_url(), script_env)

@@ -24,6 +24,7 @@ from mlops_quiz.text import visible
 
 if TYPE_CHECKING:
     from mlops_quiz.checking import Check
+    from mlops_quiz.class_report import ClassReportResult
     from mlops_quiz.session import Item, StudySession, Summary
     from mlops_quiz.stats import Stats
 
@@ -400,3 +401,49 @@ def topics_table(bank: Bank) -> Table:
         )
     table.caption = f"{len(bank.questions)} items in {len(bank.topics)} topics"
     return table
+
+
+# ---------------------------------------------------------------- a class
+
+
+def class_report_view(report: ClassReportResult, rows: int = 40) -> Group:
+    """The teacher's report: learners who struggle first, then the hardest questions, then
+    topics (each table shows its first ``rows`` rows)."""
+    learners = Table(title="Learners (struggling first)", title_justify="left")
+    for name in ("learner", "answers", "retention", "learning", "mature", "due", "streak"):
+        learners.add_column(name, justify="left" if name == "learner" else "right")
+    learners.add_column("last active")
+    for person in report.learners[:rows]:
+        learners.add_row(
+            literal(person.learner),
+            str(person.answers),
+            _percent(person.retention),
+            str(person.learning),
+            str(person.mature),
+            str(person.due),
+            str(person.streak),
+            (person.last_active or "never")[:16].replace("T", " "),
+        )
+    questions = Table(title="Questions (hardest first)", title_justify="left")
+    for name in ("question", "topic", "answers", "learners", "failed"):
+        questions.add_column(
+            name, justify="right" if name in ("answers", "learners", "failed") else "left"
+        )
+    for q in report.questions[:rows]:
+        questions.add_row(
+            literal(q.id),
+            literal(q.topic),
+            str(q.answers),
+            str(len(q.learners)),
+            _percent(q.failed_share),
+        )
+    topics = Table(title="Topics", title_justify="left")
+    for name in ("topic", "questions", "answers", "failed"):
+        topics.add_column(name, justify="left" if name == "topic" else "right")
+    for t in report.topics:
+        topics.add_row(
+            literal(t["topic"]), str(t["questions"]), str(t["answers"]), _percent(t["failed_share"])
+        )
+    more = len(report.learners) - rows
+    tail = [Text(f"... {more} more learners (--json or --csv lists them all)")] if more > 0 else []
+    return Group(learners, *tail, Text(""), questions, Text(""), topics)

@@ -2,8 +2,9 @@
 
 One module per group of commands, each registered on the one Typer app of ``common``:
 ``study`` (study, stats, list, topics), ``cards`` (show, search, suspend, unsuspend, bury,
-reset, profiles, config), ``questions`` (validate, add-question), ``upkeep``
-(doctor, backup, restore, path) and ``transfer`` (export, import).
+reset, profiles, config), ``questions`` (validate, add-question), ``upkeep`` (doctor, backup,
+restore, path), ``transfer`` (export, import) and ``classroom`` (the ``class`` group: a class
+on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from mlops_quiz.errors import EXIT_FAILURE
 
 __all__ = ["app", "main"]
 
-COMMAND_MODULES = ("study", "cards", "questions", "upkeep", "transfer")
+COMMAND_MODULES = ("study", "cards", "questions", "upkeep", "transfer", "classroom")
 """Imported in this order, which is the order of the commands in --help."""
 for _name in COMMAND_MODULES:
     importlib.import_module(f"mlops_quiz.cli.{_name}")

@@ -121,9 +121,42 @@ def resolve_settings(
     settings = Settings.resolve(db, bank, profile, new_per_day, session_limit)
     if not settings.colour:
         os.environ["NO_COLOR"] = "1"  # the settings file's colour = false; Rich honours it
+    if not settings.db_url.startswith("sqlite"):
+        return class_settings(settings, profile)
     for message in bank_warnings(bank):
         warn(message)
     return settings
+
+
+_opened: dict[str, Store] = {}
+"""A server's store opened while resolving the settings, handed to the command's open_store."""
+_published: dict[str, list[tuple[str, str]]] = {}
+"""The bank published on a class database, by URL."""
+
+
+def class_settings(settings: Settings, profile: str | None) -> Settings:
+    """On a class database the profile is the login (a learner may not name another; the
+    teacher may, to look at a learner), and the bank is the published one."""
+    import dataclasses
+    import os
+
+    from mlops_quiz.config import ENV_PROFILE
+    from mlops_quiz.store import Store
+
+    store = Store.open(settings.db_url)
+    store.on_reconnect = warn
+    _opened[settings.db_url] = store
+    info = store.class_info()
+    if info is None:
+        return settings
+    named = profile if profile is not None else os.environ.get(ENV_PROFILE) or None
+    if named is not None and named != info.login and not info.is_teacher:
+        raise BadInputError(
+            f"on a class database your profile is your login {info.login!r}: "
+            f"--profile {named!r} is refused"
+        )
+    _published[settings.db_url] = store.published()
+    return dataclasses.replace(settings, profile=named or info.login)
 
 
 def warn(message: str) -> None:
@@ -138,6 +171,8 @@ def open_store(settings: Settings, saves: bool = False, create: bool = True) -> 
     from mlops_quiz.config import default_db_url
     from mlops_quiz.store import Store
 
+    if settings.db_url in _opened:
+        return _opened.pop(settings.db_url)
     default = settings.db_url == default_db_url()
     return Store.open(
         settings.db_url, create_folder=default, private=default, saves=saves, create=create
@@ -151,6 +186,8 @@ def load_questions(settings: Settings, lenient: bool = True) -> Bank:
     from mlops_quiz import bank_cache
     from mlops_quiz.config import cache_dir, user_bank_path
 
+    if _published.get(settings.db_url):
+        return published_bank(_published[settings.db_url])
     folder = cache_dir()
     if folder.exists() and not bank_cache.usable(folder):
         from mlops_quiz.files import unsafe_folder
@@ -170,6 +207,13 @@ def load_questions(settings: Settings, lenient: bool = True) -> Bank:
             "'mlops-quiz validate' lists them all"
         )
     return loaded
+
+
+def published_bank(files: list[tuple[str, str]]) -> Bank:
+    """The bank a teacher published: validated when published, parsed again here."""
+    from mlops_quiz.bank import combine, parse_text
+
+    return combine([(name, *parse_text(text, name)) for name, text in files])
 
 
 def check_topics(bank: Bank, topics: list[str] | None) -> list[str]:

@@ -8,14 +8,17 @@ write, so several processes can share one file. Every answer is committed on its
 The package's files say what each part does: ``schema`` (tables, rows), ``migrations``,
 ``sqlite_files`` (checks on SQLite files, WAL, private modes), ``base`` (opening, transactions),
 ``cards`` (card states), ``card_flags`` (suspend, bury, reset, rename), ``review_log``
-(answers), ``upkeep`` (backup, restore, prune) and ``moving`` (history out and in).
-``Store`` joins them: the rest of the code talks to it.
+(answers), ``upkeep`` (backup, restore, prune), ``moving`` (history out and in), ``classroom``
+(a class on PostgreSQL: roles, row-level security, the published bank) and ``class_report``
+(what the teacher reads). ``Store`` joins them: the rest of the code talks to it.
 """
 
 from __future__ import annotations
 
 from mlops_quiz.store.card_flags import CardControl, CardFlags, HistoryEntry, ProfileSummary
 from mlops_quiz.store.cards import CardStates
+from mlops_quiz.store.class_report import ClassReport
+from mlops_quiz.store.classroom import ClassInfo, Classroom
 from mlops_quiz.store.moving import MovingProgress
 from mlops_quiz.store.review_log import ReviewLog
 from mlops_quiz.store.schema import KIND_CRAM, KIND_REPEAT, KIND_REVIEW, ReviewRecord
@@ -27,6 +30,7 @@ __all__ = [
     "KIND_REPEAT",
     "KIND_REVIEW",
     "CardFlags",
+    "ClassInfo",
     "HistoryEntry",
     "ProfileSummary",
     "ReviewRecord",
@@ -36,5 +40,5 @@ __all__ = [
 ]
 
 
-class Store(CardStates, ReviewLog, Upkeep, MovingProgress, CardControl):
+class Store(CardStates, ReviewLog, Upkeep, MovingProgress, CardControl, Classroom, ClassReport):
     """The progress database of every profile."""

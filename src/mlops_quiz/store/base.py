@@ -3,7 +3,8 @@ one clear line."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -30,6 +31,10 @@ from mlops_quiz.store.sqlite_files import (
 
 S = TypeVar("S", bound="StoreBase")
 
+RECONNECT_SECONDS = 30.0
+"""How long a server that went away (a restart) is waited for before giving up."""
+RECONNECT_PAUSE = 0.5
+
 
 class StoreBase:
     """Opening, closing and transactions: what every part of the store builds on."""
@@ -42,6 +47,8 @@ class StoreBase:
         self.secret: str | None = None
         """The URL's password, masked in every message."""
         self._conn: Connection | None = None
+        self.on_reconnect: Callable[[str], None] | None = None
+        """Told, in one line, when a lost connection to a server was made again."""
 
     # ------------------------------------------------------------ opening
 
@@ -94,7 +101,7 @@ class StoreBase:
                     # One path: the file checked is the file opened (``~`` expanded).
                     url = parsed.set(database=str(path)).render_as_string(hide_password=False)
         try:
-            engine = _sqlite_engine(url) if is_sqlite else create_engine(url)
+            engine = _sqlite_engine(url) if is_sqlite else _server_engine(url)
         except (NoSuchModuleError, ArgumentError, ImportError, TypeError, ValueError) as exc:
             raise BadInputError(
                 f"cannot use the database URL {shown}: {_masked(exc, parsed)}"
@@ -138,6 +145,49 @@ class StoreBase:
             self._conn = self.engine.connect()
         return self._conn
 
+    def _live_conn(self) -> Connection:
+        """The connection, checked first when it goes to a server: a server restarted since
+        the last transaction is reconnected to (waiting up to RECONNECT_SECONDS), so a
+        session carries on; only a server that goes away inside a transaction fails it."""
+        if self._conn is None or self.engine.dialect.name == "sqlite":
+            return self.conn
+        try:
+            self._ping(self._conn)
+            return self._conn
+        except Exception as exc:
+            lost = _describe(exc)
+            self._conn.invalidate()
+            self._conn = None
+        deadline = time.monotonic() + RECONNECT_SECONDS
+        while True:
+            try:
+                conn = self.engine.connect()
+                self._ping(conn)
+                break
+            except (DBAPIError, SQLAlchemyError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(RECONNECT_PAUSE)
+        self._conn = conn
+        if self.on_reconnect is not None:
+            if self.secret:
+                lost = lost.replace(str(self.secret), "***")
+            self.on_reconnect(
+                f"the connection to the database {self.label} was lost ({lost}); "
+                "reconnected, and every answer already saved is kept"
+            )
+        return conn
+
+    @staticmethod
+    def _ping(conn: Connection) -> None:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        cursor = raw.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
@@ -170,7 +220,7 @@ class StoreBase:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        conn = self.conn.execution_options(write=True)
+        conn = self._live_conn().execution_options(write=True)
         try:
             with conn.begin():
                 yield conn
@@ -179,6 +229,14 @@ class StoreBase:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        conn = self.conn
+        conn = self._live_conn()
         with conn.begin():
             yield conn
+
+
+def _server_engine(url: str) -> Engine:
+    """A database server's engine; PostgreSQL gives up connecting after a while instead of
+    hanging on an address that does not answer."""
+    if make_url(url).get_backend_name() == "postgresql" and "connect_timeout" not in url:
+        return create_engine(url, connect_args={"connect_timeout": 10})
+    return create_engine(url)

@@ -116,7 +116,35 @@ def m005_card_flags(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE reviews ADD COLUMN reset_at VARCHAR(40)")
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_indexes, m003_card_counters, m005_card_flags]
+def m006_class(conn: Connection) -> None:
+    """What a class database needs beyond one learner's progress: the bank the teacher
+    published (one row per file, in load order) and the class's settings (its role groups).
+    Both stay empty on SQLite; the roles and policies are made by ``class init``."""
+    meta = MetaData()
+    Table(
+        "published_bank",
+        meta,
+        Column("position", Integer, primary_key=True, autoincrement=False),
+        Column("name", String(200), nullable=False),
+        Column("content", Text, nullable=False),
+        Column("published_at", String(40), nullable=False),
+    )
+    Table(
+        "class_info",
+        meta,
+        Column("key", String(40), primary_key=True),
+        Column("value", String(200), nullable=False),
+    )
+    meta.create_all(conn)
+
+
+MIGRATIONS: list[Migration] = [
+    m001_initial,
+    m002_indexes,
+    m003_card_counters,
+    m005_card_flags,
+    m006_class,
+]
 
 
 def _table(meta: MetaData) -> Table:

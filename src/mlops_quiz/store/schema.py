@@ -69,6 +69,22 @@ reviews = Table(
         )
     ),
 )
+published_bank = Table(
+    "published_bank",
+    _meta,
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("published_at", String(40), nullable=False),
+)
+"""A class's bank, one row per file (``class publish``)."""
+class_info = Table(
+    "class_info",
+    _meta,
+    Column("key", String(40), primary_key=True),
+    Column("value", String(200), nullable=False),
+)
+"""A class's settings: the names of its role groups (``class init``)."""
 
 
 @dataclass(frozen=True)

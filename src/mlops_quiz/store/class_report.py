@@ -1,0 +1,75 @@
+"""What the teacher's report reads: every learner's cards and answer counts, in a few grouped
+queries (the server does the counting, whatever the size of the log)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import String, func, select, type_coerce
+
+from mlops_quiz.store.base import StoreBase
+from mlops_quiz.store.schema import _as_date, cards, reviews
+
+
+@dataclass(frozen=True)
+class CardRow:
+    profile: str
+    question_id: str
+    interval: int
+    due: date | None
+    reviews: int
+    passes: int
+
+
+@dataclass(frozen=True)
+class ClassActivity:
+    """Every profile's cards; answers per question; per profile, answers per study day and the
+    time of the last answer."""
+
+    cards: list[CardRow]
+    answers_by_question: dict[str, int]
+    days: dict[str, dict[date, int]]
+    last_active: dict[str, str]
+
+
+class ClassReport(StoreBase):
+    """Reading every profile at once (the teacher's login reads all rows)."""
+
+    def class_activity(self) -> ClassActivity:
+        """Two passes over the log, grouped by the server: by (profile, day) and by question."""
+        with self._guard("read"), self._read() as conn:
+            card_rows = [
+                CardRow(str(p), str(q), int(i), _as_date(d), int(n), int(ok))
+                for p, q, i, d, n, ok in conn.execute(
+                    select(
+                        cards.c.profile,
+                        cards.c.question_id,
+                        cards.c.interval,
+                        type_coerce(cards.c.due, String),
+                        cards.c.reviews,
+                        cards.c.passes,
+                    )
+                )
+            ]
+            by_question = {
+                str(q): int(n)
+                for q, n in conn.execute(
+                    select(reviews.c.question_id, func.count()).group_by(reviews.c.question_id)
+                )
+            }
+            days: dict[str, dict[date, int]] = {}
+            last_active: dict[str, str] = {}
+            for p, d, n, at in conn.execute(
+                select(
+                    reviews.c.profile,
+                    type_coerce(reviews.c.day, String),
+                    func.count(),
+                    func.max(reviews.c.reviewed_at),
+                ).group_by(reviews.c.profile, reviews.c.day)
+            ):
+                day = _as_date(d)
+                assert day is not None
+                days.setdefault(str(p), {})[day] = int(n)
+                last_active[str(p)] = max(last_active.get(str(p), ""), str(at))
+        return ClassActivity(card_rows, by_question, days, last_active)

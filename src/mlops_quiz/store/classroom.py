@@ -1,0 +1,278 @@
+"""A class on PostgreSQL: its role groups, the row-level security that keeps every learner to
+their own rows, learners' logins, and the bank the teacher publishes.
+
+The security is the server's, not ours: each table with a ``profile`` column has row-level
+security with a policy that lets the learner group read and write only rows whose ``profile``
+is the login (``current_user``), and one that lets the teacher group read every row. Learners
+get no right to create anything, to write the published bank, or to make roles. Our own checks
+(the profile is the login) only give a clear message before the server would refuse.
+
+Role names are cluster-wide, so the two groups are named after the database
+(``<db>_learners``, ``<db>_teachers``): two classes on one server stay apart.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, insert, select
+
+from mlops_quiz.errors import BadInputError, StoreError
+from mlops_quiz.store.base import StoreBase
+from mlops_quiz.store.schema import class_info, published_bank
+
+LEARNER_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+"""A learner's login: it becomes a role name and the profile, so plain lowercase only."""
+RESERVED_PREFIXES = ("pg_", "mlops_quiz")
+SCRAM_ITERATIONS = 4096
+GROUP_NAME_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    """Who is connected to a class database, and the class's role groups."""
+
+    learners: str
+    teachers: str
+    login: str
+    is_learner: bool
+    is_teacher: bool
+
+
+def check_learner_name(name: str) -> str:
+    """A learner name fit to be a role name, or BadInputError: nothing else reaches SQL."""
+    if not LEARNER_NAME.fullmatch(name) or name.startswith(RESERVED_PREFIXES):
+        raise BadInputError(
+            f"{name[:60]!r} cannot be a learner name: use 1 to 40 lowercase letters, digits and "
+            "'_', starting with a letter (and not 'pg_' or 'mlops_quiz')"
+        )
+    return name
+
+
+def quote_ident(name: str) -> str:
+    """An SQL identifier, quoted (names are validated first; this is the second lock)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def scram_verifier(password: str, salt: bytes | None = None) -> str:
+    """PostgreSQL's SCRAM-SHA-256 form of a password: the server stores and logs only this,
+    never the password itself (RFC 5802, as PostgreSQL's ``pg_fe_scram_build_secret``)."""
+    salt = salt if salt is not None else os.urandom(16)
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, SCRAM_ITERATIONS)
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    stored_key = hashlib.sha256(client_key).digest()
+    server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
+
+    def b64(data: bytes) -> str:
+        return base64.b64encode(data).decode()
+
+    return f"SCRAM-SHA-256${SCRAM_ITERATIONS}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
+
+
+def group_names(database: str) -> tuple[str, str]:
+    stem = re.sub(r"[^a-z0-9_]", "_", database.lower())[:GROUP_NAME_LENGTH] or "class"
+    return f"{stem}_learners", f"{stem}_teachers"
+
+
+class Classroom(StoreBase):
+    """The class's roles, policies and published bank (PostgreSQL only)."""
+
+    _class: ClassInfo | None = None
+    _class_known = False
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    def _require_postgres(self) -> None:
+        if not self.is_postgres:
+            raise BadInputError(
+                f"a class needs a PostgreSQL database (postgresql+psycopg://...), not {self.label}"
+            )
+
+    @contextmanager
+    def _class_guard(self, action: str) -> Iterator[None]:
+        """A refusal by the server (no privilege) said as such; other errors as usual."""
+        try:
+            with self._guard(action):
+                yield
+        except StoreError as exc:
+            if "permission denied" in str(exc) or "must be" in str(exc):
+                raise StoreError(
+                    f"cannot {action}: the server refused it to this login ({exc})"
+                ) from None
+            raise
+
+    def class_info(self) -> ClassInfo | None:
+        """The class this database holds and who is connected, or None (SQLite, or a
+        PostgreSQL database where ``class init`` has not been run)."""
+        if self._class_known:
+            return self._class
+        info: ClassInfo | None = None
+        if self.is_postgres:
+            with self._guard("read"), self._read() as conn:
+                rows = dict(conn.execute(select(class_info.c.key, class_info.c.value)).all())
+                if "learners" in rows and "teachers" in rows:
+                    login, learner, teacher = conn.exec_driver_sql(
+                        "SELECT current_user, pg_has_role(current_user, %(l)s, 'MEMBER'), "
+                        "pg_has_role(current_user, %(t)s, 'MEMBER') OR "
+                        "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user)",
+                        {"l": rows["learners"], "t": rows["teachers"]},
+                    ).one()
+                    info = ClassInfo(
+                        rows["learners"], rows["teachers"], str(login), bool(learner), bool(teacher)
+                    )
+        self._class, self._class_known = info, True
+        return info
+
+    def _sql(self, conn: Connection, statement: str) -> None:
+        conn.exec_driver_sql(statement.replace("%", "%%"))
+
+    def _profile_tables(self, conn: Connection) -> list[str]:
+        rows = conn.exec_driver_sql(
+            "SELECT table_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND column_name = 'profile' "
+            "ORDER BY table_name"
+        )
+        return [str(r[0]) for r in rows]
+
+    def init_class(self) -> ClassInfo:
+        """Make the role groups, grants and policies (again: every step is idempotent)."""
+        self._require_postgres()
+        with self._class_guard("set up the class in"), self._write() as conn:
+            database = str(conn.exec_driver_sql("SELECT current_database()").scalar_one())
+            learners, teachers = group_names(database)
+            q_learners, q_teachers = quote_ident(learners), quote_ident(teachers)
+            for group in (learners, teachers):
+                found = conn.exec_driver_sql(
+                    "SELECT 1 FROM pg_roles WHERE rolname = %(n)s", {"n": group}
+                ).first()
+                if found is None:
+                    self._sql(conn, f"CREATE ROLE {quote_ident(group)} NOLOGIN")
+            q_db = quote_ident(database)
+            self._sql(conn, f"REVOKE ALL ON DATABASE {q_db} FROM PUBLIC")
+            self._sql(conn, f"GRANT CONNECT ON DATABASE {q_db} TO {q_learners}, {q_teachers}")
+            self._sql(conn, "REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+            self._sql(conn, f"GRANT USAGE ON SCHEMA public TO {q_learners}, {q_teachers}")
+            self._sql(conn, f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {q_learners}")
+            self._sql(conn, f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {q_learners}")
+            self._sql(conn, f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {q_teachers}")
+            self._sql(conn, f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {q_learners}")
+            self._sql(conn, f"GRANT INSERT, UPDATE, DELETE ON published_bank TO {q_teachers}")
+            for table in self._profile_tables(conn):
+                t = quote_ident(table)
+                self._sql(conn, f"GRANT INSERT, UPDATE, DELETE ON {t} TO {q_learners}")
+                self._sql(conn, f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
+                self._sql(conn, f"DROP POLICY IF EXISTS learner_own_rows ON {t}")
+                self._sql(
+                    conn,
+                    f"CREATE POLICY learner_own_rows ON {t} TO {q_learners} "
+                    "USING (profile = current_user) WITH CHECK (profile = current_user)",
+                )
+                self._sql(conn, f"DROP POLICY IF EXISTS teacher_reads_all ON {t}")
+                self._sql(
+                    conn,
+                    f"CREATE POLICY teacher_reads_all ON {t} FOR SELECT TO {q_teachers} "
+                    "USING (true)",
+                )
+            member = conn.exec_driver_sql(
+                "SELECT pg_has_role(current_user, %(t)s, 'MEMBER')", {"t": teachers}
+            ).scalar_one()
+            if not member:
+                self._sql(conn, f"GRANT {q_teachers} TO CURRENT_USER")
+            conn.execute(delete(class_info))
+            conn.execute(
+                insert(class_info),
+                [{"key": "learners", "value": learners}, {"key": "teachers", "value": teachers}],
+            )
+        self._class_known = False
+        info = self.class_info()
+        assert info is not None
+        return info
+
+    def _require_class(self) -> ClassInfo:
+        self._require_postgres()
+        info = self.class_info()
+        if info is None:
+            raise BadInputError(
+                f"{self.label} is not a class database yet; run 'mlops-quiz class init' first"
+            )
+        return info
+
+    def add_learner(self, name: str, password: str | None) -> None:
+        """A login role in the learner group; ``password`` is sent only as a SCRAM verifier."""
+        check_learner_name(name)
+        info = self._require_class()
+        role = quote_ident(name)
+        with self._class_guard(f"add the learner {name!r} to"), self._write() as conn:
+            found = conn.exec_driver_sql(
+                "SELECT 1 FROM pg_roles WHERE rolname = %(n)s", {"n": name}
+            ).first()
+            if found is not None:
+                raise BadInputError(f"a role named {name!r} already exists on this server")
+            secret = f" PASSWORD '{scram_verifier(password)}'" if password else ""
+            self._sql(
+                conn, f"CREATE ROLE {role} LOGIN{secret} IN ROLE {quote_ident(info.learners)}"
+            )
+
+    def remove_learner(self, name: str, purge: bool) -> int:
+        """Drop a learner's login; with ``purge``, delete their progress too (rows deleted)."""
+        check_learner_name(name)
+        info = self._require_class()
+        deleted = 0
+        with self._class_guard(f"remove the learner {name!r} from"), self._write() as conn:
+            member = conn.exec_driver_sql(
+                "SELECT pg_has_role(%(n)s, %(g)s, 'MEMBER') FROM pg_roles WHERE rolname = %(n)s",
+                {"n": name, "g": info.learners},
+            ).first()
+            if member is None or not member[0]:
+                raise BadInputError(f"{name!r} is not a learner of this class")
+            if purge:
+                for table in self._profile_tables(conn):
+                    result = conn.exec_driver_sql(
+                        f"DELETE FROM {quote_ident(table)} WHERE profile = %(n)s", {"n": name}
+                    )
+                    deleted += max(result.rowcount, 0)
+            self._sql(conn, f"DROP ROLE {quote_ident(name)}")
+        return deleted
+
+    def learner_names(self) -> list[str]:
+        info = self._require_class()
+        with self._guard("read"), self._read() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT r.rolname FROM pg_roles r WHERE r.rolcanlogin AND NOT r.rolsuper "
+                "AND pg_has_role(r.rolname, %(g)s, 'MEMBER') ORDER BY r.rolname",
+                {"g": info.learners},
+            )
+            return [str(r[0]) for r in rows]
+
+    def publish(self, files: list[tuple[str, str]], when: datetime) -> None:
+        """Replace the published bank with these files (name, YAML text), in one transaction."""
+        self._require_class()
+        with self._class_guard("publish the bank to"), self._write() as conn:
+            conn.execute(delete(published_bank))
+            conn.execute(
+                insert(published_bank),
+                [
+                    {"position": i, "name": name, "content": text, "published_at": when.isoformat()}
+                    for i, (name, text) in enumerate(files)
+                ],
+            )
+
+    def published(self) -> list[tuple[str, str]]:
+        """The published bank's files (name, YAML text) in load order; empty if none."""
+        with self._guard("read"), self._read() as conn:
+            rows = conn.execute(
+                select(published_bank.c.name, published_bank.c.content).order_by(
+                    published_bank.c.position
+                )
+            )
+            return [(str(n), str(c)) for n, c in rows]
