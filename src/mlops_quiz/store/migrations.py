@@ -106,7 +106,18 @@ def m003_card_counters(conn: Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_indexes, m003_card_counters]
+def m004_key_points_made(conn: Connection) -> None:
+    """With each answer to an open item, which of its key points were made, as "1,3/5" (the
+    numbers made, then how many the item had); NULL for other answers and older ones."""
+    conn.exec_driver_sql("ALTER TABLE reviews ADD COLUMN key_points_made TEXT")
+
+
+MIGRATIONS: list[Migration] = [
+    m001_initial,
+    m002_indexes,
+    m003_card_counters,
+    m004_key_points_made,
+]
 
 
 def _table(meta: MetaData) -> Table:
