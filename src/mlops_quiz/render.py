@@ -435,7 +435,25 @@ def stats_view(stats: Stats, bank: Bank) -> Group:
                 prompt = cloze_text(prompt)
             lapsed.add_row(literal(_shorten(prompt, 70)), str(n))
         parts.append(lapsed)
+    if stats.most_missed:
+        parts.append(_missed_table(stats, bank))
     return Group(*parts)
+
+
+def _missed_table(stats: Stats, bank: Bank) -> Table:
+    """The key points the learner misses most often, with their questions."""
+    missed = Table(title="Key points missed most often", title_justify="left")
+    missed.add_column("key point", ratio=1)
+    missed.add_column("question", ratio=1)
+    missed.add_column("missed", justify="right")
+    by_id = bank.by_id()
+    for m in stats.most_missed:
+        question = by_id.get(m.question_id)
+        prompt = m.question_id if question is None else question.prompt
+        missed.add_row(
+            literal(m.key_point), literal(_shorten(prompt, 70)), f"{m.missed} of {m.answers}"
+        )
+    return missed
 
 
 def _shorten(text: str, width: int) -> str:

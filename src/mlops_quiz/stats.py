@@ -18,6 +18,8 @@ from mlops_quiz.store import Store
 FORECAST_DAYS = 7
 HISTORY_DAYS = 30
 MOST_LAPSED = 5
+MOST_MISSED = 5
+"""How many of the most often missed key points stats shows."""
 
 
 @dataclass
@@ -30,6 +32,17 @@ class TopicRetention:
     @property
     def share(self) -> float | None:
         return self.passed / self.reviews if self.reviews else None
+
+
+@dataclass(frozen=True)
+class MissedPoint:
+    """A key point of an open item and how often the learner's answers missed it."""
+
+    question_id: str
+    key_point: str
+    missed: int
+    answers: int
+    """Answers recorded with the item's current number of key points."""
 
 
 @dataclass
@@ -49,6 +62,7 @@ class Stats:
     mean_ef: float | None
     streak: int
     most_lapsed: list[tuple[str, int]] = field(default_factory=list)
+    most_missed: list[MissedPoint] = field(default_factory=list)
 
     @property
     def retention(self) -> float | None:
@@ -87,6 +101,11 @@ class Stats:
             "mean_ef": self.mean_ef,
             "streak_days": self.streak,
             "most_lapsed": [{"id": qid, "lapses": n} for qid, n in self.most_lapsed],
+            "most_missed_key_points": [
+                {"id": m.question_id, "key_point": m.key_point, "missed": m.missed,
+                 "answers": m.answers}
+                for m in self.most_missed
+            ],
         }
 
 
@@ -130,6 +149,37 @@ def streak(studied_on: Callable[[date], bool], recent: dict[date, int], today: d
         count += 1
         day -= timedelta(days=1)
     return count
+
+
+def most_missed(
+    questions: Sequence[Question], recorded: dict[tuple[str, str], int]
+) -> list[MissedPoint]:
+    """The key points missed most often (then by share missed, then in bank order), from the
+    key points made recorded with each answer. An answer recorded when its item had another
+    number of key points is left out: the numbers would point at other points."""
+    from mlops_quiz.store.schema import parse_points_made
+
+    by_id = {q.id: q for q in questions if q.type == "open" and q.key_points}
+    order = {qid: n for n, qid in enumerate(by_id)}
+    answers: dict[str, int] = {}
+    missed: dict[tuple[str, int], int] = {}
+    for (qid, text), count in recorded.items():
+        question = by_id.get(qid)
+        parsed = parse_points_made(text)
+        if question is None or parsed is None or parsed[1] != len(question.key_points):
+            continue
+        answers[qid] = answers.get(qid, 0) + count
+        for n in range(1, parsed[1] + 1):
+            if n not in parsed[0]:
+                missed[qid, n] = missed.get((qid, n), 0) + count
+    ranked = sorted(
+        missed.items(),
+        key=lambda item: (-item[1], -item[1] / answers[item[0][0]], order[item[0][0]], item[0][1]),
+    )
+    return [
+        MissedPoint(qid, by_id[qid].key_points[n - 1], count, answers[qid])
+        for (qid, n), count in ranked[:MOST_MISSED]
+    ]
 
 
 def compute(store: Store, bank: Bank, profile: str, today: date) -> Stats:
@@ -177,4 +227,5 @@ def compute(store: Store, bank: Bank, profile: str, today: date) -> Stats:
         mean_ef=(sum(s.ef100 for s in studied.values()) / len(studied) / 100) if studied else None,
         streak=streak(lambda day: store.studied_on(profile, day), recent, today),
         most_lapsed=lapsed[:MOST_LAPSED],
+        most_missed=most_missed(questions, store.key_points_made(profile)),
     )
