@@ -1,5 +1,5 @@
-from datetime import date, datetime, timedelta, timezone
 import json
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from mlops_quiz.bank import load_bank

@@ -102,8 +102,12 @@ class Stats:
             "streak_days": self.streak,
             "most_lapsed": [{"id": qid, "lapses": n} for qid, n in self.most_lapsed],
             "most_missed_key_points": [
-                {"id": m.question_id, "key_point": m.key_point, "missed": m.missed,
-                 "answers": m.answers}
+                {
+                    "id": m.question_id,
+                    "key_point": m.key_point,
+                    "missed": m.missed,
+                    "answers": m.answers,
+                }
                 for m in self.most_missed
             ],
         }

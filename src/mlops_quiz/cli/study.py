@@ -81,7 +81,8 @@ def check(
     answer: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
-            "--answer", help="The answer to check [default: read from standard input].",
+            "--answer",
+            help="The answer to check [default: read from standard input].",
             show_default=False,
         ),
     ] = None,

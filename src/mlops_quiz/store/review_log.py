@@ -187,9 +187,7 @@ class ReviewLog(StoreBase):
         with self._guard("read"), self._read() as conn:
             rows = conn.execute(
                 select(reviews.c.question_id, reviews.c.key_points_made, func.count())
-                .where(
-                    and_(reviews.c.profile == profile, reviews.c.key_points_made.is_not(None))
-                )
+                .where(and_(reviews.c.profile == profile, reviews.c.key_points_made.is_not(None)))
                 .group_by(reviews.c.question_id, reviews.c.key_points_made)
             )
             return {(qid, made): int(n) for qid, made, n in rows}
