@@ -205,9 +205,9 @@ def test_open_answer_checklist_corrected_at_the_grade_prompt(
         assert "2 made, 1 missing" in term.text
         assert "We build [1] it and run [2] it" in term.text  # where each point was found
         term.sendline("+3")  # the learner says point 3 was made too
-        term.wait_for("Suggested grade: 4")
+        term.wait_for("Suggested grade: 5")  # all made, and the answer came quickly
         assert term.line_with("3. reliably").strip().endswith("(corrected)")
-        term.wait_for_prompt(f"Grade 0-5 [4] ({FIX}? help): ")
+        term.wait_for_prompt(f"Grade 0-5 [5] ({FIX}? help): ")
         term.sendline("-1 -2")
         term.wait_for("Suggested grade: 2")
         term.wait_for_prompt(f"Grade 0-5 [2] ({FIX}? help): ")
@@ -215,6 +215,9 @@ def test_open_answer_checklist_corrected_at_the_grade_prompt(
         term.wait_for("There is no key point 7")
         term.wait_for_prompt(f"Grade 0-5 [2] ({FIX}? help): ")
         term.sendline("")  # Enter accepts the suggestion of the corrected marks
+        term.wait_for("back again later")  # graded 2: a repeat
+        term.wait_for_prompt(ANSWER)
+        term.sendline(":q")
         term.wait_for("Session over")
         assert words_broken(term) == []
         assert all(len(line) <= cols for line in term.lines)
