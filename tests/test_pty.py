@@ -25,7 +25,7 @@ def test_answer_grade_undo_and_ctrl_c(script_env, small_bank: Path, quiz_home: P
     child.sendline("it is [red]ops[/] for ML")
     child.expect("You wrote: ")
     child.expect(r"it is \[red\]ops\[/\] for ML")  # markup shown literally
-    child.expect(r"Grade 0-5 \(\? help\): ")
+    child.expect(r"Grade 0-5 \[1\] \(\+n/-n fix a mark, \? help\): ")  # no key point made
     child.sendline("9")
     child.expect("Please type a grade")
     child.sendline("5")
@@ -39,7 +39,7 @@ def test_answer_grade_undo_and_ctrl_c(script_env, small_bank: Path, quiz_home: P
     child.expect("What is MLOps")
     child.expect("Your answer")
     child.sendline("")
-    child.expect(r"Grade 0-5 \(\? help\): ")
+    child.expect(r"Grade 0-5 \[0\] \(\+n/-n fix a mark, \? help\): ")  # an empty answer
     child.sendline("3")
     child.expect("back again later today")
     child.expect("Your choice")
@@ -70,7 +70,7 @@ def test_end_of_input_at_the_grade_prompt_keeps_earlier_answers(
     child = spawn(["study", "--bank", str(small_bank)], script_env)
     child.expect("Your answer")
     child.sendline("")
-    child.expect(r"Grade 0-5 \(\? help\): ")
+    child.expect(r"Grade 0-5 \[0\] \(\+n/-n fix a mark, \? help\): ")  # an empty answer
     child.sendline("4")
     child.expect("Your choice")
     child.sendline("b")

@@ -1,3 +1,4 @@
+import json
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -79,3 +80,34 @@ def test_stats_most_lapsed_shows_a_cloze_with_blanks_and_titles_do_not_wrap(
     lapsed = runner.invoke(app, ["stats", *base], env=env)
     assert "The E-Factor starts at [1]____ and never falls below [2]____." in lapsed.output
     assert "{{" not in lapsed.output
+
+
+def test_stats_shows_the_key_points_missed_most_often(runner, small_bank: Path):
+    from mlops_quiz.cli import app
+
+    base = ["--bank", str(small_bank)]
+    env = {"COLUMNS": "100", "MLOPS_QUIZ_NOW": "2026-11-26T09:00:00"}
+    answers = [
+        "scope and deploy",  # open-two: points 1 and 4 of 4
+        "build it",  # open-one: point 1 of 3
+        "train",  # open-two again: point 3
+        "build and run reliably",  # open-one again: all three
+        ":q",
+    ]
+    script = "".join(f"{a}\n\n" for a in answers)  # Enter takes each suggested grade
+    studied = runner.invoke(
+        app, ["study", *base, "--id", "open-two", "--id", "open-one"], input=script, env=env
+    )
+    assert studied.exit_code == 0, studied.output
+    as_json = runner.invoke(app, ["stats", *base, "--json"], env=env)
+    assert json.loads(as_json.output)["most_missed_key_points"] == [
+        {"id": "open-two", "key_point": "data", "missed": 2, "answers": 2},
+        {"id": "open-one", "key_point": "run", "missed": 1, "answers": 2},
+        {"id": "open-one", "key_point": "reliably", "missed": 1, "answers": 2},
+        {"id": "open-two", "key_point": "scope", "missed": 1, "answers": 2},
+        {"id": "open-two", "key_point": "train", "missed": 1, "answers": 2},
+    ]
+    table = runner.invoke(app, ["stats", *base], env=env).output
+    assert "Key points missed most often" in table
+    row = next(line for line in table.splitlines() if "│ data" in line)
+    assert "Name the four stages of an ML project." in row and "2 of 2" in row

@@ -1,4 +1,5 @@
 import sqlite3
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -155,3 +156,49 @@ def test_due_cards_most_overdue_first(tmp_path: Path):
         assert list(store.due_cards("default", DAY)) == ["late", "later"]
         assert store.studied_ids("default") == {"late", "later", "future"}
         assert store.next_due("default", DAY, {"future", "late"}) == date(2026, 12, 30)
+
+
+def test_upgrade_from_the_schema_before_key_points_keeps_every_answer(tmp_path: Path):
+    path = tmp_path / "m003.db"
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url(path))
+    with engine.begin() as conn:
+        for migration in migrations.MIGRATIONS[:3]:  # m001-m003: the schema before m004
+            migrations.apply(conn, migration)
+        for n, grade in enumerate((5, 2, 4), 1):
+            conn.exec_driver_sql(
+                "INSERT INTO reviews (profile, question_id, reviewed_at, day, grade, answer, "
+                "duration_ms, kind, before_repetitions, before_interval, before_ef100, "
+                "before_lapses, after_repetitions, after_interval, after_ef100, after_lapses) "
+                f"VALUES ('default', 'q{n}', '2026-11-20T09:00:00+00:00', '2026-11-20', "
+                f"{grade}, 'answer {n}', 0, 'cram', 0, 0, 250, 0, 0, 0, 250, 0)"
+            )
+    engine.dispose()
+    with Store.open(url(path)) as upgraded:
+        old = upgraded.history("default")
+        assert [(r.question_id, r.grade, r.answer) for r in old] == [
+            ("q1", 5, "answer 1"),
+            ("q2", 2, "answer 2"),
+            ("q3", 4, "answer 3"),
+        ]
+        assert [r.key_points_made for r in old] == [None, None, None]
+        record = review("q4", 3, CardState())
+        upgraded.record("default", replace(record, key_points_made="1,3/4"))
+        assert upgraded.key_points_made("default") == {("q4", "1,3/4"): 1}
+    with sqlite3.connect(path) as conn:
+        names = [r[0] for r in conn.execute(f"SELECT name FROM {migrations.MIGRATIONS_TABLE}")]
+        count = conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
+    assert names[3] == "m004_key_points_made"
+    assert count == 4
+
+
+def test_points_made_are_written_and_read_compactly():
+    from mlops_quiz.store.schema import format_points_made, parse_points_made
+
+    assert format_points_made([True, False, True]) == "1,3/3"
+    assert format_points_made([False, False]) == "/2"
+    assert parse_points_made("1,3/5") == (frozenset({1, 3}), 5)
+    assert parse_points_made("/2") == (frozenset(), 2)
+    assert parse_points_made("4/3") is None
+    assert parse_points_made("x") is None

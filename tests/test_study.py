@@ -243,3 +243,22 @@ def test_own_questions_come_first_and_id_asks_now(script_env, quiz_home: Path):
     assert (
         result.stderr == "error: no question with id 'no-such-id' in the loaded banks and topics\n"
     )
+
+
+def test_a_scripted_open_answer_shows_its_marks_and_enter_takes_the_suggestion(
+    script_env, small_bank: Path, quiz_home: Path
+):
+    bank = ["--bank", str(small_bank), "--id", "open-two", "--id", "open-one"]
+    out = study(script_env, "scope it, collect the data, train\n\nreliably\n+1\n2\n", *bank)
+    assert "✓ 1. scope" in out and "✓ 2. data" in out and "✓ 3. train" in out
+    assert "✗ 4. deploy" in out
+    assert "Grade 0-5 [3] (? help): " in out  # three of four: at least half
+    assert "fix a mark" not in out  # corrections are for the terminal
+    assert "Please type a grade from 0 to 5" in out  # "+1" is no grade in a script
+    assert log(quiz_home) == [
+        ("open-two", 3, "review", "scope it, collect the data, train"),
+        ("open-one", 2, "review", "reliably"),
+    ]
+    with sqlite3.connect(quiz_home / "progress.db") as conn:
+        made = conn.execute("SELECT key_points_made FROM reviews ORDER BY id").fetchall()
+    assert made == [("1,2,3/4",), ("3/3",)]

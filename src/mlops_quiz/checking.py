@@ -2,7 +2,8 @@
 
 An mcq answer is the letters of the chosen choices ("b", "a,c", "a c", "ac", "b)", "(b)"). A
 cloze answer gives the gaps in order, separated by ";". Cloze answers are compared ignoring case,
-spacing and accents. Open questions are graded by the learner alone.
+spacing and accents. Open answers are checked against their key points by ``grading``;
+every type's grade is suggested by the one rule here, ``suggest_grade``.
 
 An answer that is not an answer at all (a letter that is no choice, the wrong number of gaps)
 raises ``NotAnAnswer`` with a one-line reason, so the prompt can ask again before anything is

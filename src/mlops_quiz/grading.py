@@ -21,14 +21,10 @@ The API
 
 The suggested grade
 -------------------
-Consistent with mcq and cloze (right 4, wrong 1), on the SM-2 scale:
-
-- an empty answer (no letter or digit): 0, whatever the item;
-- an item without key points: no suggestion (None);
-- no key point made: 1;
-- some made, fewer than half: 2;
-- at least half made, not all: 3;
-- all made: 4, or 5 when the caller says the answer came quickly (``quick=True``).
+The one rule of every item type, ``checking.suggest_grade``, applied to the share of key
+points made: an empty answer (no letter or digit) 0, none made 1, some 2, at least half 3, all
+4, or 5 when the caller says the answer came quickly (``quick=True``). An item without key
+points gets no suggestion (None).
 
 How a point is matched
 ----------------------
@@ -76,13 +72,6 @@ if TYPE_CHECKING:
 MAX_CHECKED_CHARS = 10_000
 """An answer is checked on its first 10,000 characters: far more than any real answer."""
 MAX_WORD_CHARS = 100
-
-GRADE_EMPTY = 0
-GRADE_NONE_MADE = 1
-GRADE_SOME_MADE = 2
-GRADE_HALF_MADE = 3
-GRADE_ALL_MADE = 4
-GRADE_ALL_MADE_QUICKLY = 5
 
 COVERED_SHARE = 0.6
 """A point is made when the answer matches at least this share of its weight."""
@@ -279,18 +268,13 @@ class OpenCheck:
 
 
 def suggest_grade(made: int, total: int, *, empty: bool, quick: bool = False) -> int | None:
-    """The grade suggested for ``made`` of ``total`` key points (see the module docstring)."""
-    if empty:
-        return GRADE_EMPTY
-    if total == 0:
+    """The grade suggested for ``made`` of ``total`` key points: the rule of every item type
+    (``checking.suggest_grade``) on their share; None for an item without key points."""
+    from mlops_quiz.checking import suggest_grade as grade_for_share
+
+    if total == 0 and not empty:
         return None
-    if made == 0:
-        return GRADE_NONE_MADE
-    if made == total:
-        return GRADE_ALL_MADE_QUICKLY if quick else GRADE_ALL_MADE
-    if 2 * made >= total:
-        return GRADE_HALF_MADE
-    return GRADE_SOME_MADE
+    return grade_for_share(made / total if total else 0.0, empty, quick)
 
 
 def is_empty(answer: str) -> bool:

@@ -25,6 +25,7 @@ from mlops_quiz.text import visible
 if TYPE_CHECKING:
     from mlops_quiz.checking import Check
     from mlops_quiz.class_report import ClassReportResult
+    from mlops_quiz.grading import OpenCheck
     from mlops_quiz.session import Item, StudySession, Summary
     from mlops_quiz.stats import Stats
 
@@ -192,16 +193,60 @@ def _gap_lines(q: Question, check: Check | None) -> list[Any]:
     return lines
 
 
+def key_point_lines(
+    points: Sequence[str], made: Sequence[bool], found: Sequence[bool] | None = None
+) -> list[Text]:
+    """The key points as a numbered checklist, ✓ made or ✗ missing (readable without colour);
+    a mark that differs from what the checker ``found`` says "(corrected)"."""
+    count = sum(made)
+    missing = len(points) - count
+    lines = [Text(f"Key points (✓ made, ✗ missing): {count} made, {missing} missing", "bold")]
+    for n, (point, ok) in enumerate(zip(points, made, strict=True), 1):
+        mark, style = ("✓", "green") if ok else ("✗", "red")
+        line = Text(f"  {mark} {n}. ", style=style) + literal(point)
+        if found is not None and found[n - 1] != ok:
+            line.append("  (corrected)", style="yellow")
+        lines.append(line)
+    return lines
+
+
+def highlighted_answer(typed: str, result: OpenCheck) -> Text:
+    """The typed answer with the words that made a key point in bold and underlined, and the
+    point's number in brackets after its last word: "the data [1] drifts"."""
+    spans = sorted({span for p in result.points for span in p.spans})
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    last_end = {n: max(e for _, e in p.spans) for n, p in enumerate(result.points, 1) if p.spans}
+    text = Text()
+    position = 0
+    for start, end in merged:
+        text.append_text(literal(typed[position:start], "italic"))
+        text.append_text(literal(typed[start:end], "bold underline"))
+        numbers = [str(n) for n, at in sorted(last_end.items()) if start < at <= end]
+        if numbers:
+            text.append(f" [{','.join(numbers)}]", style="bold cyan")
+        position = end
+    text.append_text(literal(typed[position:], "italic"))
+    return text
+
+
 def reveal_panel(
     q: Question,
     typed: str,
     check: Check | None,
     order: Sequence[int] | None = None,
     answer_lines: int | None = None,
+    points: OpenCheck | None = None,
 ) -> Panel:
     """The model answer and how the typed one compares. ``answer_lines`` shortens the reveal
     for a small screen: the key points stay, the answer text is cut to that many lines (or left
-    out when there are key points) and ``f`` at the grade prompt shows it in full."""
+    out when there are key points) and ``f`` at the grade prompt shows it in full. ``points``,
+    the check of an open answer, shows the key points as a checklist and where each was found
+    in the echo of the answer."""
     body: list[Any] = []
     if check is not None:
         body.append(_verdict(check))
@@ -209,7 +254,9 @@ def reveal_panel(
         body.extend(_choice_lines(q, check, order))
     elif q.type == "cloze":
         body.extend(_gap_lines(q, check))
-    if typed and q.type != "mcq":
+    if typed and points is not None:
+        body.append(Text("You wrote: ", style="dim") + highlighted_answer(typed, points))
+    elif typed and q.type != "mcq":
         body.append(Text("You wrote: ", style="dim") + literal(typed, "italic"))
     shortened = answer_lines is not None
     if q.answer:
@@ -223,7 +270,10 @@ def reveal_panel(
             if body:
                 body.append(Text(""))
             body.append(literal(text))
-    if q.key_points:
+    if q.key_points and points is not None:
+        body.append(Text(""))
+        body.extend(key_point_lines(q.key_points, [p.covered for p in points.points]))
+    elif q.key_points:
         body.append(Text(""))
         body.append(Text("Key points", style="bold"))
         for point in q.key_points:
@@ -248,6 +298,8 @@ def grade_legend() -> Text:
     text.append("Enter alone = I don't know; a line ending in \\ goes on.\n")
     text.append("Grade prompt: ", style="bold")
     text.append("Enter takes the [grade]; u undo, q quit, f full answer, ? help.\n")
+    text.append("Key points: ", style="bold")
+    text.append("+2 marks point 2 made, -3 point 3 missed (at a terminal).\n")
     text.append("Every prompt: ", style="bold")
     text.append(":u undo the previous answer, :q quit, :? help; Ctrl-C quits.\n")
     text.append("Bury: ", style="bold")
@@ -255,10 +307,17 @@ def grade_legend() -> Text:
     return text
 
 
-def grade_prompt(suggested: int | None, long_answer: bool = False) -> str:
+def grade_prompt(suggested: int | None, long_answer: bool = False, marks: bool = False) -> str:
+    """The grade prompt; ``marks``: the key points' marks can be corrected here."""
     default = f" [{suggested}]" if suggested is not None else ""
     more = "f full answer, " if long_answer else ""
-    return f"Grade 0-5{default} ({more}? help): "
+    fix = "+n/-n fix a mark, " if marks else ""
+    return f"Grade 0-5{default} ({fix}{more}? help): "
+
+
+def suggestion(grade: int | None) -> Text:
+    """The grade suggested once the marks were corrected."""
+    return Text(f"Suggested grade: {grade}", style="bold") if grade is not None else Text("")
 
 
 def _when(day: date | None, today: date) -> str:
@@ -379,7 +438,25 @@ def stats_view(stats: Stats, bank: Bank) -> Group:
                 prompt = cloze_text(prompt)
             lapsed.add_row(literal(_shorten(prompt, 70)), str(n))
         parts.append(lapsed)
+    if stats.most_missed:
+        parts.append(_missed_table(stats, bank))
     return Group(*parts)
+
+
+def _missed_table(stats: Stats, bank: Bank) -> Table:
+    """The key points the learner misses most often, with their questions."""
+    missed = Table(title="Key points missed most often", title_justify="left")
+    missed.add_column("key point", ratio=1)
+    missed.add_column("question", ratio=1)
+    missed.add_column("missed", justify="right")
+    by_id = bank.by_id()
+    for m in stats.most_missed:
+        question = by_id.get(m.question_id)
+        prompt = m.question_id if question is None else question.prompt
+        missed.add_row(
+            literal(m.key_point), literal(_shorten(prompt, 70)), f"{m.missed} of {m.answers}"
+        )
+    return missed
 
 
 def _shorten(text: str, width: int) -> str:

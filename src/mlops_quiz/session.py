@@ -213,8 +213,16 @@ class StudySession:
         self.current = self.queue.pop(0)
         return self.current
 
-    def answer(self, item: Item, grade: int, typed: str, duration_ms: int) -> Answered:
-        """Record an answer (committed before this returns) and queue a repeat if needed."""
+    def answer(
+        self,
+        item: Item,
+        grade: int,
+        typed: str,
+        duration_ms: int,
+        key_points_made: str | None = None,
+    ) -> Answered:
+        """Record an answer (committed before this returns) and queue a repeat if needed.
+        ``key_points_made``: for an open item, which key points were made ("1,3/5")."""
         scheduler.check_grade(grade)
         before = self.state_of(item.question.id)
         after = (
@@ -239,6 +247,7 @@ class StudySession:
                 kind=item.kind,
                 before=before,
                 after=after,
+                key_points_made=key_points_made,
             ),
             suspend=suspend,
         )

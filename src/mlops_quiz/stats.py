@@ -6,12 +6,12 @@ database but left out here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from mlops_quiz.bank import Bank
+from mlops_quiz.bank import Bank, Question
 from mlops_quiz.scheduler import is_leech, is_mature
 from mlops_quiz.store import Store
 
@@ -20,6 +20,8 @@ HISTORY_DAYS = 30
 MOST_LAPSED = 5
 CALENDAR_WEEKS = 53
 """The calendar of answers covers the last year: this many weeks, Monday to Sunday."""
+MOST_MISSED = 5
+"""How many of the most often missed key points stats shows."""
 
 
 @dataclass
@@ -32,6 +34,17 @@ class TopicRetention:
     @property
     def share(self) -> float | None:
         return self.passed / self.reviews if self.reviews else None
+
+
+@dataclass(frozen=True)
+class MissedPoint:
+    """A key point of an open item and how often the learner's answers missed it."""
+
+    question_id: str
+    key_point: str
+    missed: int
+    answers: int
+    """Answers recorded with the item's current number of key points."""
 
 
 @dataclass
@@ -60,6 +73,7 @@ class Stats:
     calendar_start: date | None = None
     longest_streak: int = 0
     has_progress: bool = True
+    most_missed: list[MissedPoint] = field(default_factory=list)
 
     @property
     def retention(self) -> float | None:
@@ -106,6 +120,15 @@ class Stats:
                 {"date": d.isoformat(), "answers": n} for d, n in sorted(self.calendar.items())
             ],
             "has_progress": self.has_progress,
+            "most_missed_key_points": [
+                {
+                    "id": m.question_id,
+                    "key_point": m.key_point,
+                    "missed": m.missed,
+                    "answers": m.answers,
+                }
+                for m in self.most_missed
+            ],
         }
 
 
@@ -142,6 +165,37 @@ def calendar_start(today: date) -> date:
     """The Monday that starts the calendar's first week (the last year, week by week)."""
     monday = today - timedelta(days=today.weekday())
     return monday - timedelta(weeks=CALENDAR_WEEKS - 1)
+
+
+def most_missed(
+    questions: Sequence[Question], recorded: dict[tuple[str, str], int]
+) -> list[MissedPoint]:
+    """The key points missed most often (then by share missed, then in bank order), from the
+    key points made recorded with each answer. An answer recorded when its item had another
+    number of key points is left out: the numbers would point at other points."""
+    from mlops_quiz.store.schema import parse_points_made
+
+    by_id = {q.id: q for q in questions if q.type == "open" and q.key_points}
+    order = {qid: n for n, qid in enumerate(by_id)}
+    answers: dict[str, int] = {}
+    missed: dict[tuple[str, int], int] = {}
+    for (qid, text), count in recorded.items():
+        question = by_id.get(qid)
+        parsed = parse_points_made(text)
+        if question is None or parsed is None or parsed[1] != len(question.key_points):
+            continue
+        answers[qid] = answers.get(qid, 0) + count
+        for n in range(1, parsed[1] + 1):
+            if n not in parsed[0]:
+                missed[qid, n] = missed.get((qid, n), 0) + count
+    ranked = sorted(
+        missed.items(),
+        key=lambda item: (-item[1], -item[1] / answers[item[0][0]], order[item[0][0]], item[0][1]),
+    )
+    return [
+        MissedPoint(qid, by_id[qid].key_points[n - 1], count, answers[qid])
+        for (qid, n), count in ranked[:MOST_MISSED]
+    ]
 
 
 def compute(store: Store, bank: Bank, profile: str, today: date) -> Stats:
@@ -212,4 +266,5 @@ def compute(store: Store, bank: Bank, profile: str, today: date) -> Stats:
         calendar_start=first,
         longest_streak=longest_streak(days),
         has_progress=bool(days) or bool(states),
+        most_missed=most_missed(questions, store.key_points_made(profile)),
     )

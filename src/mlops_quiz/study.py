@@ -6,6 +6,11 @@ scripted; a prompt asked again (an answer that is no answer, a grade out of rang
 next line. Ctrl-C or end of input ends the session cleanly: every answer already given has been
 committed, and a summary is printed.
 
+After an open answer the item's key points are shown as a checklist (found or missing in the
+answer) with a suggested grade; at a terminal the learner corrects the marks at the grade prompt
+(``+2 -3``: point 2 made, point 3 missed) and the suggestion follows. A script answers one line
+and grades one line per item, as for every other type.
+
 Commands: ``:q`` quits, ``:u`` undoes the previous answer, ``:b`` buries the item (skips it,
 ungraded, until the next study day) and ``:?`` shows the help at every prompt; at the grade
 prompt ``q``, ``u``, ``b``, ``?`` and ``f`` (a long answer in full) work alone too.
@@ -17,20 +22,23 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mlops_quiz import render
 from mlops_quiz.bank import Bank, Question, choice_letter
-from mlops_quiz.checking import Check, NotAnAnswer, check_answer
+from mlops_quiz.checking import Check, NotAnAnswer, check_answer, is_quick
 from mlops_quiz.scheduler import GRADE_MAX, GRADE_MIN
 from mlops_quiz.session import Item, StudySession
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+
+    from mlops_quiz.grading import OpenCheck
 
 UNDO = "u"
 QUIT = "q"
@@ -48,6 +56,58 @@ SCREEN_MARGIN = 2
 """Lines kept free below a reveal for the grade prompt."""
 SHORT_ANSWER_LINES = 3
 """An answer text this short is never cut."""
+
+
+CORRECTION = re.compile(r"\s*(?:[+-]\s*\d+[\s,]*)+")
+"""A line of mark corrections at the grade prompt: ``+2 -3``, ``+1,+4``."""
+
+
+@dataclass
+class PointMarks:
+    """The key points of an open answer: what the checker found, and the marks as the learner
+    corrected them; the suggested grade follows the marks."""
+
+    found: OpenCheck
+    quick: bool
+    made: list[bool] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.made:
+            self.made = [p.covered for p in self.found.points]
+
+    @property
+    def suggested(self) -> int | None:
+        from mlops_quiz.grading import suggest_grade
+
+        empty = self.found.empty and not any(self.made)
+        return suggest_grade(sum(self.made), len(self.made), empty=empty, quick=self.quick)
+
+    def correct(self, typed: str) -> None:
+        """Apply ``+n``/``-n`` corrections; NotAnAnswer (nothing changed) for a wrong number."""
+        changes = [(sign == "+", int(n)) for sign, n in re.findall(r"([+-])\s*(\d+)", typed)]
+        count = len(self.made)
+        for _, n in changes:
+            if not 1 <= n <= count:
+                raise NotAnAnswer(
+                    f"There is no key point {n}: use +1 to +{count} (made) or -1 to -{count}."
+                )
+        for made, n in changes:
+            self.made[n - 1] = made
+
+    def recorded(self) -> str:
+        from mlops_quiz.store.schema import format_points_made
+
+        return format_points_made(self.made)
+
+
+def check_points(q: Question, typed: str, seconds: float) -> PointMarks | None:
+    """The key points an open answer made, or None for another type or no key points."""
+    if q.type != "open" or not q.key_points:
+        return None
+    from mlops_quiz.grading import check_question
+
+    quick = is_quick(seconds, q, typed)
+    return PointMarks(check_question(q, typed, quick=quick), quick)
 
 
 class EndSession(Exception):
@@ -221,22 +281,33 @@ def ask(
     except BuryRequest:
         bury(session, item, con)
         return
-    duration_ms = int((time.monotonic() - started) * 1000)
-    full = render.reveal_panel(q, typed, check, order)
+    seconds = time.monotonic() - started
+    duration_ms = int(seconds * 1000)
+    marks = check_points(q, typed, seconds)
+    points = marks.found if marks else None
+    full = render.reveal_panel(q, typed, check, order, points=points)
     shown: RenderableType = full
     if reader.interactive:
-        shown = fit_reveal(con, question, full, q, typed, check, order)
+        shown = fit_reveal(con, question, full, q, typed, check, order, points)
     con.print(shown)
     suggested = check.suggested if check else None
     try:
-        grade = read_grade(session, con, reader, suggested, full if shown is not full else None)
+        grade = read_grade(
+            session, con, reader, suggested, full if shown is not full else None, marks
+        )
     except UndoRequest:
         undo(session, con)
         return
     except BuryRequest:
         bury(session, item, con)
         return
-    answered = session.answer(item, grade, logged_answer(typed, check, order), duration_ms)
+    answered = session.answer(
+        item,
+        grade,
+        logged_answer(typed, check, order),
+        duration_ms,
+        key_points_made=marks.recorded() if marks else None,
+    )
     con.print(render.after_answer(answered.after, item.kind, grade, session.today))
     if answered.suspended:
         con.print(
@@ -255,6 +326,7 @@ def fit_reveal(
     typed: str,
     check: Check | None,
     order: Sequence[int] | None,
+    points: OpenCheck | None = None,
 ) -> RenderableType:
     """The reveal to show at a terminal: in full if it fits under the question with room for
     the grade prompt, else shortened (key points kept, answer text cut or left out)."""
@@ -262,12 +334,12 @@ def fit_reveal(
     room = rows - len(con.render_lines(question, pad=False)) - SCREEN_MARGIN
     if len(con.render_lines(full, pad=False)) <= room:
         return full
-    base = render.reveal_panel(q, typed, check, order, answer_lines=0)
+    base = render.reveal_panel(q, typed, check, order, answer_lines=0, points=points)
     base_height = len(con.render_lines(base, pad=False))
     if len(con.render_lines(full, pad=False)) - base_height <= SHORT_ANSWER_LINES:
         return full  # shortening would hide a short answer and save nothing
     spare = room - base_height - 1
-    return render.reveal_panel(q, typed, check, order, answer_lines=max(1, spare))
+    return render.reveal_panel(q, typed, check, order, answer_lines=max(1, spare), points=points)
 
 
 def read_answer(
@@ -305,12 +377,31 @@ def read_grade(
     reader: Reader,
     suggested: int | None,
     full: RenderableType | None,
+    marks: PointMarks | None = None,
 ) -> int:
     """The grade for the current item. ``full`` is the whole reveal when a shortened one was
-    shown (``f`` shows it in a pager). Raises UndoRequest or EndSession."""
+    shown (``f`` shows it in a pager). ``marks``: the key points of an open answer, which the
+    learner corrects here at a terminal (the suggestion follows them). Raises UndoRequest or
+    EndSession."""
+    fixable = marks is not None and reader.interactive
     while True:
-        raw = reader.line(render.grade_prompt(suggested, long_answer=full is not None))
+        if marks is not None:
+            suggested = marks.suggested
+        prompt = render.grade_prompt(suggested, long_answer=full is not None, marks=fixable)
+        raw = reader.line(prompt)
         cmd = command(raw, at_grade_prompt=True)
+        if fixable and marks is not None and CORRECTION.fullmatch(raw):
+            try:
+                marks.correct(raw)
+            except NotAnAnswer as problem:
+                con.print(render.notice(str(problem)))
+                continue
+            texts = [p.text for p in marks.found.points]
+            found = [p.covered for p in marks.found.points]
+            for line in render.key_point_lines(texts, marks.made, found):
+                con.print(line)
+            con.print(render.suggestion(marks.suggested))
+            continue
         if cmd == QUIT:
             raise EndSession
         if cmd == BURY:

@@ -26,12 +26,13 @@ NOTICE = "Please type a grade from 0 to 5"
 
 
 def test_invalid_grades_are_asked_again(script_env, small_bank: Path, quiz_home: Path):
-    bad = ["7", "-1", "4.5", "four", "", " ", "6", "5 5", "0x3", "u5"]
+    # Enter alone would take the suggestion (1: "my answer" makes no key point).
+    bad = ["7", "-1", "4.5", "four", "6", "5 5", "0x3", "u5", "+1"]
     stdin = "my answer\n" + "".join(f"{g}\n" for g in bad) + "5\n"
     result = run(["study", "--bank", str(small_bank), "--new", "1"], env_with(script_env), stdin)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count(NOTICE) == len(bad)
-    assert result.stdout.count("Grade 0-5 (? help): ") == len(bad) + 1
+    assert result.stdout.count("Grade 0-5 [1] (? help): ") == len(bad) + 1
     rows = query(quiz_home / "progress.db", "SELECT question_id, grade, answer FROM reviews")
     assert rows == [("open-one", 5, "my answer")]
 
@@ -54,7 +55,7 @@ def test_invalid_grades_at_a_terminal(script_env, small_bank: Path, quiz_home: P
     child = spawn(["study", "--bank", str(small_bank), "--new", "1"], env_with(script_env))
     child.expect(ANSWER_PROMPT)
     child.sendline("x")
-    for grade in ["7", "-1", "4.5", "four", ""]:
+    for grade in ["7", "4.5", "four", "+x"]:  # Enter alone would take the suggested 1
         child.expect(GRADE_PROMPT)
         child.sendline(grade)
         child.expect(NOTICE)

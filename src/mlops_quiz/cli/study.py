@@ -1,8 +1,9 @@
-"""Studying and looking at progress: study, stats, list, topics."""
+"""Studying and looking at progress: study, check, stats, list, topics."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Optional
+import sys
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -25,7 +26,7 @@ from mlops_quiz.cli.common import (
 )
 
 if TYPE_CHECKING:
-    pass
+    from mlops_quiz.bank import Question
 
 
 # ---------------------------------------------------------------- commands
@@ -88,6 +89,85 @@ def study(
             suspend_leeches=settings.suspend_leeches,
         )
         study_loop.run(session, questions, render.console())
+
+
+@app.command()
+@reports_errors
+def check(
+    question_id: Annotated[str, typer.Argument(metavar="ID", help="The item's id.")],
+    answer: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--answer",
+            help="The answer to check [default: read from standard input].",
+            show_default=False,
+        ),
+    ] = None,
+    json_output: JsonOption = False,
+    profile: ProfileOption = None,
+    db: DbOption = None,
+    bank: BankOption = None,
+) -> None:
+    """Check one answer to one item and print the verdict and suggested grade; nothing is
+    recorded. An mcq takes the letters of the choices as in the bank (never shuffled)."""
+    from mlops_quiz.errors import BadInputError
+
+    settings = resolve_settings(db, bank, profile)
+    questions = load_questions(settings)
+    question = questions.by_id().get(question_id)
+    if question is None:
+        raise BadInputError(f"no question with id {question_id!r} in the loaded banks")
+    if answer is None:
+        if sys.stdin.isatty():
+            raise BadInputError("give the answer with --answer or on standard input")
+        answer = sys.stdin.read().rstrip("\r\n")
+    verdict = answer_verdict(question, answer)
+    if json_output:
+        print_json(verdict)
+        return
+    _print_verdict(question, answer, verdict)
+
+
+def answer_verdict(question: Question, answer: str) -> dict[str, Any]:
+    """What ``check --json`` prints for one answer (see the README)."""
+    from mlops_quiz.checking import NotAnAnswer, check_answer
+    from mlops_quiz.errors import BadInputError
+
+    result: dict[str, Any] = {"id": question.id, "type": question.type}
+    if question.type == "open":
+        from mlops_quiz.grading import check_question
+
+        found = check_question(question, answer)
+        result["suggested_grade"] = found.suggested
+        result["key_points"] = [{"text": p.text, "covered": p.covered} for p in found.points]
+        result["coverage"] = found.coverage
+        result["correct"] = None
+        return result
+    try:
+        verdict = check_answer(question, answer)
+    except NotAnAnswer as problem:
+        raise BadInputError(str(problem)) from None
+    assert verdict is not None  # mcq and cloze are always checked
+    result["suggested_grade"] = verdict.suggested
+    result["key_points"] = []
+    result["coverage"] = verdict.share
+    result["correct"] = verdict.correct
+    return result
+
+
+def _print_verdict(question: Question, answer: str, verdict: dict[str, Any]) -> None:
+    from mlops_quiz import render
+    from mlops_quiz.checking import check_answer
+
+    points = None
+    if question.type == "open" and question.key_points:
+        from mlops_quiz.grading import check_question
+
+        points = check_question(question, answer)
+    panel = render.reveal_panel(question, answer, check_answer(question, answer), points=points)
+    con = render.console()
+    con.print(panel)
+    con.print(render.suggestion(verdict["suggested_grade"]))
 
 
 @app.command()

@@ -106,6 +106,12 @@ def m003_card_counters(conn: Connection) -> None:
     )
 
 
+def m004_key_points_made(conn: Connection) -> None:
+    """With each answer to an open item, which of its key points were made, as "1,3/5" (the
+    numbers made, then how many the item had); NULL for other answers and older ones."""
+    conn.exec_driver_sql("ALTER TABLE reviews ADD COLUMN key_points_made TEXT")
+
+
 def m005_card_flags(conn: Connection) -> None:
     """The learner's hold on cards: suspended (never studied until unsuspended), buried until a
     study day, and on the log, when an answer's card was later reset to new. A card row may now
@@ -142,6 +148,7 @@ MIGRATIONS: list[Migration] = [
     m001_initial,
     m002_indexes,
     m003_card_counters,
+    m004_key_points_made,
     m005_card_flags,
     m006_class,
 ]

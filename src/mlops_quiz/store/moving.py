@@ -69,6 +69,7 @@ class MovingProgress(StoreBase):
             kind=row.kind,
             before=_state_from(row, "before_"),
             after=_state_from(row, "after_"),
+            key_points_made=row.key_points_made,
         )
 
     def _log_rows(self, conn: Connection, profile: str, ids: set[str] | None = None) -> list[Any]:

@@ -203,6 +203,16 @@ class ReviewLog(StoreBase):
             )
             return {qid: (int(n), int(ok)) for qid, n, ok in rows}
 
+    def key_points_made(self, profile: str) -> dict[tuple[str, str], int]:
+        """How many answers recorded each (question id, key points made as "1,3/5")."""
+        with self._guard("read"), self._read() as conn:
+            rows = conn.execute(
+                select(reviews.c.question_id, reviews.c.key_points_made, func.count())
+                .where(and_(reviews.c.profile == profile, reviews.c.key_points_made.is_not(None)))
+                .group_by(reviews.c.question_id, reviews.c.key_points_made)
+            )
+            return {(qid, made): int(n) for qid, made, n in rows}
+
     def owed_repeats(self, profile: str, day: date) -> list[str]:
         """Question ids owed a same-day repeat on a study day, in the order they were missed.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -68,6 +69,7 @@ reviews = Table(
             ("lapses", Integer),
         )
     ),
+    Column("key_points_made", Text),
 )
 published_bank = Table(
     "published_bank",
@@ -102,6 +104,28 @@ class ReviewRecord:
     kind: str
     before: CardState
     after: CardState
+    key_points_made: str | None = None
+    """For an open item with key points: the numbers of the points made and how many it has,
+    "1,3/5" (``format_points_made``); None otherwise."""
+
+
+def format_points_made(made: Sequence[bool]) -> str:
+    """Which key points were made, compactly: [True, False, True] -> "1,3/3"."""
+    numbers = ",".join(str(n) for n, ok in enumerate(made, 1) if ok)
+    return f"{numbers}/{len(made)}"
+
+
+def parse_points_made(text: str) -> tuple[frozenset[int], int] | None:
+    """The numbers made and the total of a recorded "1,3/5"; None if it is not one."""
+    numbers, _, total = text.partition("/")
+    try:
+        made = frozenset(int(n) for n in numbers.split(",") if n)
+        count = int(total)
+    except ValueError:
+        return None
+    if count < 1 or any(not 1 <= n <= count for n in made):
+        return None
+    return made, count
 
 
 def _state_columns(prefix: str, state: CardState) -> dict[str, Any]:
@@ -130,6 +154,7 @@ def _review_row(profile: str, review: ReviewRecord) -> dict[str, Any]:
         "answer": review.answer,
         "duration_ms": review.duration_ms,
         "kind": review.kind,
+        "key_points_made": review.key_points_made,
         **_state_columns("before_", review.before),
         **_state_columns("after_", review.after),
     }

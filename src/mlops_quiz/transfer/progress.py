@@ -69,6 +69,8 @@ def write_history(profile: str, records: Sequence[ReviewRecord], out: IO[bytes])
             "before": _state_json(record.before),
             "after": _state_json(record.after),
         }
+        if record.key_points_made is not None:
+            line["key_points_made"] = record.key_points_made
         out.write((json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
@@ -134,7 +136,19 @@ def _record(data: Any) -> ReviewRecord:
         kind=kind,
         before=_state(data.get("before"), "before"),
         after=_state(data.get("after"), "after"),
+        key_points_made=_points_made(data.get("key_points_made")),
     )
+
+
+def _points_made(value: Any) -> str | None:
+    """The key points an open answer made ("1,3/5"), if the line has them."""
+    from mlops_quiz.store.schema import parse_points_made
+
+    if value is None:
+        return None
+    if not isinstance(value, str) or parse_points_made(value) is None:
+        raise _LineError(f'key_points_made must be like "1,3/5", not {value!r}')
+    return value
 
 
 def read_history(path: Path) -> list[ReviewRecord]:
