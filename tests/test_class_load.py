@@ -167,3 +167,16 @@ def test_report_sorts_struggling_learners_and_hard_questions_first(
     assert lines[1].startswith(f"{idle},0,")
     result = cli(["class", "report", "--db", weak_url], class_db.env)
     assert result.returncode == 2 and "teacher" in result.stderr
+
+
+def test_report_names_the_key_points_the_class_missed(class_db: ClassDb, small_bank: Path) -> None:
+    class_db.publish(small_bank)
+    _, url = class_db.learner("partial")
+    # open-one's key points are build, run, reliably: this answer makes the first two.
+    ok(cli(["study", "--limit", "1"], class_db.env, "we build it and run it\n4\n", db=url))
+    report = json.loads(ok(cli(["class", "report", "--json", "--db", class_db.url], class_db.env)))
+    by_id = {row["id"]: row for row in report["questions"]}
+    assert by_id["open-one"]["missed_key_points"] == [
+        {"key_point": "reliably", "missed": 1, "answers": 1}
+    ]
+    assert by_id["open-two"]["missed_key_points"] == []

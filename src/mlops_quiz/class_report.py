@@ -12,7 +12,7 @@ from typing import Any
 
 from mlops_quiz.bank import Bank
 from mlops_quiz.scheduler import MATURE_DAYS
-from mlops_quiz.stats import streak
+from mlops_quiz.stats import MissedPoint, most_missed, streak
 from mlops_quiz.store.class_report import ClassActivity
 
 
@@ -57,6 +57,8 @@ class QuestionRow:
     reviews: int = 0
     failed: int = 0
     learners: set[str] = field(default_factory=set)
+    missed_points: list[MissedPoint] = field(default_factory=list)
+    """The key points the class missed most often in answers to it (open items)."""
 
     @property
     def failed_share(self) -> float | None:
@@ -69,7 +71,10 @@ class QuestionRow:
             "answers": self.answers,
             "learners": len(self.learners),
             "failed_share": self.failed_share,
-            "missed_key_points": [],
+            "missed_key_points": [
+                {"key_point": m.key_point, "missed": m.missed, "answers": m.answers}
+                for m in self.missed_points
+            ],
         }
 
 
@@ -98,6 +103,12 @@ def compute(
     topic_of = {q.id: q.topic for q in bank.questions}
     people = {name: LearnerRow(name) for name in learners}
     questions = {q.id: QuestionRow(q.id, q.topic) for q in bank.questions}
+    recorded: dict[str, dict[tuple[str, str], int]] = {}
+    for key, count in activity.points_made.items():
+        recorded.setdefault(key[0], {})[key] = count
+    for q in bank.questions:
+        if q.id in recorded:
+            questions[q.id].missed_points = most_missed([q], recorded[q.id])
     for card in activity.cards:
         if card.question_id not in topic_of:
             continue

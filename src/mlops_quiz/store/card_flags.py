@@ -223,7 +223,16 @@ class CardControl(StoreBase):
         with self._guard("read"), self._read() as conn:
             rows = conn.execute(query).all()
         return [
-            HistoryEntry(at, date.fromisoformat(day), grade, kind, answer, before, after, reset)
+            HistoryEntry(
+                at,
+                day if isinstance(day, date) else date.fromisoformat(day),
+                grade,
+                kind,
+                answer,
+                before,
+                after,
+                reset,
+            )
             for at, day, grade, kind, answer, before, after, reset in rows
         ]
 

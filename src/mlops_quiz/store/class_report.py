@@ -3,7 +3,7 @@ queries (the server does the counting, whatever the size of the log)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import String, func, select, type_coerce
@@ -31,6 +31,8 @@ class ClassActivity:
     answers_by_question: dict[str, int]
     days: dict[str, dict[date, int]]
     last_active: dict[str, str]
+    points_made: dict[tuple[str, str], int] = field(default_factory=dict)
+    """Answers per (question id, key points made as "1,3/5"), every profile together."""
 
 
 class ClassReport(StoreBase):
@@ -72,4 +74,12 @@ class ClassReport(StoreBase):
                 assert day is not None
                 days.setdefault(str(p), {})[day] = int(n)
                 last_active[str(p)] = max(last_active.get(str(p), ""), str(at))
-        return ClassActivity(card_rows, by_question, days, last_active)
+            points_made = {
+                (str(q), str(made)): int(n)
+                for q, made, n in conn.execute(
+                    select(reviews.c.question_id, reviews.c.key_points_made, func.count())
+                    .where(reviews.c.key_points_made.is_not(None))
+                    .group_by(reviews.c.question_id, reviews.c.key_points_made)
+                )
+            }
+        return ClassActivity(card_rows, by_question, days, last_active, points_made)

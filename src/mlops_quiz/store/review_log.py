@@ -251,4 +251,5 @@ class ReviewLog(StoreBase):
                 .distinct()
                 .order_by(reviews.c.day)
             ).scalars()
-            return [date.fromisoformat(day) for day in rows]
+            # SQLite gives the text; a server's driver may give dates whatever the coercion.
+            return [day if isinstance(day, date) else date.fromisoformat(day) for day in rows]
