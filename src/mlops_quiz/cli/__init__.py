@@ -11,20 +11,34 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 from mlops_quiz import __version__
-from mlops_quiz.cli.common import app
 from mlops_quiz.errors import EXIT_FAILURE
+
+if TYPE_CHECKING:
+    import typer
 
 __all__ = ["app", "main"]
 
 COMMAND_MODULES = ("study", "cards", "questions", "upkeep", "transfer", "classroom")
 """Imported in this order, which is the order of the commands in --help."""
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"mlops_quiz.cli.{_name}")
+
+
+def full_app() -> typer.Typer:
+    """The Typer app with every command registered (Typer itself is imported here, so that
+    ``--version`` answers without it)."""
+    from mlops_quiz.cli.common import app
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"mlops_quiz.cli.{name}")
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # ``from mlops_quiz.cli import app`` (tests, ``python -m``)
+        return full_app()
+    raise AttributeError(name)
 
 
 def main() -> None:
@@ -34,6 +48,9 @@ def main() -> None:
         return
     if not args:
         args = ["--help"]  # on stdout, exit code 0
+    import typer
+
+    app = full_app()
     # Click's exception classes, whether Typer vendors Click or depends on it.
     usage_error: type[Any] = typer.BadParameter.__mro__[1]
     click_exception: type[Any] = typer.BadParameter.__mro__[2]
