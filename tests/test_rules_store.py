@@ -1,0 +1,208 @@
+"""The store's rules with fixed values: what an answer, an undo and a bulk load leave behind.
+
+A card's counters (reviews, passes: grades 3 and up) and its ``introduced_on`` always agree with
+the review log; ``next_due`` is the earliest due date strictly after the given day.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from mlops_quiz.scheduler import CardState
+from mlops_quiz.store import ReviewRecord, Store
+
+DAY1 = date(2026, 11, 26)
+DAY2 = date(2026, 11, 27)
+DAY3 = date(2026, 11, 28)
+NEW = CardState()
+FIRST = CardState(1, 1, 250, DAY2, 0)  # after a 4 on day 1
+SECOND = CardState(2, 6, 250, date(2026, 12, 3), 0)  # after a 4 on day 2
+LAPSED = CardState(0, 1, 250, DAY3, 1)  # after a 1 on day 2
+
+
+def record(
+    qid: str,
+    day: date,
+    grade: int,
+    before: CardState,
+    after: CardState,
+    kind: str = "review",
+    hour: int = 9,
+) -> ReviewRecord:
+    return ReviewRecord(
+        qid,
+        datetime(day.year, day.month, day.day, hour, tzinfo=timezone.utc),
+        day,
+        grade,
+        "typed",
+        1000,
+        kind,
+        before,
+        after,
+    )
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "p.db"
+
+
+@pytest.fixture
+def store(path: Path) -> Iterator[Store]:
+    with Store.open(f"sqlite:///{path}") as opened:
+        yield opened
+
+
+def card_row(path: Path, qid: str) -> tuple[object, ...] | None:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(
+            "SELECT reviews, passes, introduced_on, last_reviewed_at, repetitions, interval,"
+            " ef100, due, lapses FROM cards WHERE question_id = ?",
+            (qid,),
+        ).fetchone()
+
+
+def test_each_review_counts_and_passes_from_grade_3(store: Store, path: Path):
+    store.record("default", record("q", DAY1, 3, NEW, FIRST))
+    store.record("default", record("q", DAY2, 2, FIRST, LAPSED))
+    assert store.scheduling_results("default") == {"q": (2, 1)}
+    row = card_row(path, "q")
+    assert row is not None and row[:3] == (2, 1, "2026-11-26")
+    assert row[4:] == (0, 1, 250, "2026-11-28", 1)
+
+
+def test_undo_of_a_later_review_takes_back_its_pass(store: Store, path: Path):
+    store.record("default", record("q", DAY1, 4, NEW, FIRST))
+    second = store.record("default", record("q", DAY2, 4, FIRST, SECOND))
+    assert store.scheduling_results("default") == {"q": (2, 2)}
+    store.undo("default", second)
+    assert store.scheduling_results("default") == {"q": (1, 1)}
+    assert store.card("default", "q") == FIRST
+    row = card_row(path, "q")
+    assert row is not None
+    assert row[2] == "2026-11-26"
+    assert row[3] == "2026-11-26T09:00:00+00:00"  # the remaining review's time
+
+
+def test_undo_of_a_later_failure_keeps_the_passes(store: Store):
+    store.record("default", record("q", DAY1, 4, NEW, FIRST))
+    failed = store.record("default", record("q", DAY2, 1, FIRST, LAPSED))
+    store.undo("default", failed)
+    assert store.scheduling_results("default") == {"q": (1, 1)}
+
+
+def test_undo_of_the_first_review_forgets_the_card(store: Store):
+    first = store.record("default", record("q", DAY1, 4, NEW, FIRST))
+    store.undo("default", first)
+    assert store.cards("default") == {}
+    assert store.studied_ids("default") == set()
+    assert store.introduced_on("default", DAY1) == 0
+
+
+def test_undo_of_a_repeat_only_removes_it_from_the_log(store: Store):
+    store.record("default", record("q", DAY1, 2, NEW, LAPSED._replace(due=DAY2, lapses=0)))
+    repeat = store.record("default", record("q", DAY1, 5, NEW, NEW, kind="repeat", hour=10))
+    assert store.owed_repeats("default", DAY1) == []
+    store.undo("default", repeat)
+    assert store.owed_repeats("default", DAY1) == ["q"]
+    assert store.scheduling_results("default") == {"q": (1, 0)}
+
+
+def test_undo_of_another_profiles_answer_does_nothing(store: Store):
+    mine = store.record("default", record("q", DAY1, 4, NEW, FIRST))
+    store.undo("other", mine)
+    assert store.card("default", "q") == FIRST
+
+
+def test_next_due_starts_after_the_given_day(store: Store):
+    store.record("default", record("a", DAY1, 4, NEW, FIRST))  # due DAY2
+    store.record("default", record("b", DAY1, 4, NEW, FIRST._replace(due=DAY3)))
+    assert store.next_due("default", DAY1, {"a", "b"}) == DAY2
+    assert store.next_due("default", DAY2, {"a", "b"}) == DAY3
+    assert store.next_due("default", DAY3, {"a", "b"}) is None
+    assert store.next_due("default", DAY1, {"b"}) == DAY3
+    assert store.next_due("default", DAY1, set()) is None
+
+
+def test_next_due_looks_past_the_first_rows(store: Store):
+    # More cards outside the bank than the first look at the table covers.
+    records = [
+        record(f"x{n:03d}", DAY1, 4, NEW, FIRST._replace(due=DAY2)) for n in range(120)
+    ]
+    records.append(record("mine", DAY1, 4, NEW, FIRST._replace(due=DAY3)))
+    store.add_history("default", records)
+    assert store.next_due("default", DAY1, {"mine"}) == DAY3
+
+
+def test_due_cards_on_or_before_today(store: Store):
+    store.record("default", record("a", DAY1, 4, NEW, FIRST))  # due DAY2
+    assert store.due_cards("default", DAY1) == {}
+    assert store.due_cards("default", DAY2) == {"a": FIRST}
+    assert store.due_cards("default", DAY3) == {"a": FIRST}
+
+
+def test_introduced_on_counts_cards_started_that_day(store: Store):
+    store.record("default", record("a", DAY1, 4, NEW, FIRST))
+    store.record("default", record("b", DAY1, 1, NEW, LAPSED._replace(lapses=0)))
+    store.record("default", record("a", DAY2, 4, FIRST, SECOND))
+    assert store.introduced_on("default", DAY1) == 2
+    assert store.introduced_on("default", DAY2) == 0
+    assert store.introduced_on("other", DAY1) == 0
+
+
+def test_add_history_continues_a_card_that_already_has_history(store: Store, path: Path):
+    store.record("default", record("q", DAY1, 4, NEW, FIRST))
+    loaded = store.add_history(
+        "default",
+        [
+            record("q", DAY2, 4, FIRST, SECOND),
+            record("q", DAY2, 5, SECOND, SECOND, kind="cram", hour=10),
+        ],
+    )
+    assert loaded == 2
+    assert store.scheduling_results("default") == {"q": (2, 2)}
+    assert store.introduced_on("default", DAY1) == 1
+    assert store.introduced_on("default", DAY2) == 0
+    row = card_row(path, "q")
+    assert row is not None
+    assert row[:4] == (2, 2, "2026-11-26", "2026-11-27T09:00:00+00:00")
+    assert store.card("default", "q") == SECOND
+
+
+def test_add_history_of_new_cards(store: Store):
+    count = store.add_history(
+        "default",
+        [
+            record("a", DAY1, 2, NEW, LAPSED._replace(lapses=0, due=DAY2)),
+            record("a", DAY2, 4, LAPSED._replace(lapses=0, due=DAY2), FIRST._replace(due=DAY3)),
+            record("b", DAY2, 3, NEW, FIRST._replace(due=DAY3)),
+        ],
+        batch=2,
+    )
+    assert count == 3
+    assert store.scheduling_results("default") == {"a": (2, 1), "b": (1, 1)}
+    assert store.introduced_on("default", DAY1) == 1
+    assert store.introduced_on("default", DAY2) == 1
+    assert store.reviews_per_day("default", DAY1) == {DAY1: 1, DAY2: 2}
+    assert store.reviews_per_day("default", DAY2) == {DAY2: 2}
+
+
+def test_studied_on_and_owed_repeats(store: Store):
+    assert not store.studied_on("default", DAY1)
+    store.record("default", record("a", DAY1, 3, NEW, FIRST))
+    store.record("default", record("b", DAY1, 4, NEW, FIRST, hour=10))
+    store.record("default", record("c", DAY1, 0, NEW, FIRST._replace(repetitions=0), hour=11))
+    store.record("default", record("b", DAY1, 1, NEW, NEW, kind="cram", hour=12))
+    assert store.studied_on("default", DAY1)
+    assert not store.studied_on("default", DAY2)
+    assert store.owed_repeats("default", DAY1) == ["a", "c"]
+    store.record("default", record("a", DAY1, 4, NEW, NEW, kind="repeat", hour=13))
+    assert store.owed_repeats("default", DAY1) == ["c"]
+    store.record("default", record("c", DAY1, 3, NEW, NEW, kind="repeat", hour=14))
+    assert store.owed_repeats("default", DAY1) == ["c"]
+    assert store.owed_repeats("default", DAY2) == []
