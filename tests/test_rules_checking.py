@@ -150,6 +150,8 @@ def test_empty_answer_is_i_dont_know_for_every_type(q):
         check = checked(q[qid], "   ")
         assert check.empty and check.suggested == 0 and not check.correct
         assert check.share == 0.0
+    assert checked(q["three-gaps"], "").given == ("", "", "")
+    assert checked(q["three-gaps"], "").parts == (False, False, False)
 
 
 def test_empty_quick_answer_still_suggests_0(q):
@@ -251,6 +253,8 @@ def test_other_answers_leave_out_number_formats():
     assert other_answers(("10%", "10", "ten")) == ["ten"]
     assert other_answers(("1 000", "1_000", "1'000", "1000.0")) == []
     assert other_answers(("one", "two")) == ["two"]
+    # Only the first answer's number is compared: here it is no number, so all count.
+    assert other_answers(("ten", "10", "10.0")) == ["10", "10.0"]
 
 
 def test_the_correct_answer_text(q):

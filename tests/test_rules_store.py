@@ -131,9 +131,7 @@ def test_next_due_starts_after_the_given_day(store: Store):
 
 def test_next_due_looks_past_the_first_rows(store: Store):
     # More cards outside the bank than the first look at the table covers.
-    records = [
-        record(f"x{n:03d}", DAY1, 4, NEW, FIRST._replace(due=DAY2)) for n in range(120)
-    ]
+    records = [record(f"x{n:03d}", DAY1, 4, NEW, FIRST._replace(due=DAY2)) for n in range(120)]
     records.append(record("mine", DAY1, 4, NEW, FIRST._replace(due=DAY3)))
     store.add_history("default", records)
     assert store.next_due("default", DAY1, {"mine"}) == DAY3
