@@ -280,7 +280,7 @@ def test_cloze_helpers_on_fixed_prompts():
         ("b", True),
         (" c ", False),
         ("d|e", True),
-    ]  # noqa: E501
+    ]
     assert cloze_pieces("{{x}}") == [("x", True)]
     assert cloze_pieces("{{open") == [("{{open", False)]
     assert gap_answers(" a | | b ") == ("a", "b")
@@ -305,19 +305,19 @@ def test_cloze_helpers_on_fixed_prompts():
         (
             "type: open, prompt: P, answer: A, tags: x",
             "question 'q': tags must be a list, not a scalar",
-        ),  # noqa: E501
+        ),
         (
             "type: open, prompt: P, answer: A, key_points: x",
             "question 'q': key_points must be a list, not a scalar",
-        ),  # noqa: E501
+        ),
         (
             "type: open, prompt: P, answer: A, key_points: [{accept: [x]}]",
             "question 'q': key_points: a key point written as a mapping needs 'point'",
-        ),  # noqa: E501
+        ),
         (
             "type: open, prompt: !!binary aGk=, answer: A",
             "question 'q': prompt: unsupported YAML tag 'tag:yaml.org,2002:binary'",
-        ),  # noqa: E501
+        ),
     ],
 )
 def test_question_field_mistakes(fields: str, problem: str):

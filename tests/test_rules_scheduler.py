@@ -36,7 +36,7 @@ def grades_from_new(grades: list[int]) -> CardState:
 
 
 def test_a_new_item_has_ef_2_5_no_repetitions_and_no_due_date():
-    assert NEW_CARD == CardState(0, 0, 250, None, 0)
+    assert tuple(NEW_CARD) == (0, 0, 250, None, 0)
     assert NEW_CARD.ef == 2.5
     assert NEW_CARD.is_new and not CardState(due=DAY).is_new
 
