@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -97,3 +100,30 @@ def script_env(quiz_home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["MLOPS_QUIZ_HOME"] = str(quiz_home)
     return env
+
+
+def _interruptible() -> None:
+    """In a child before it starts: Ctrl-C acts, even when the test run was started with SIGINT
+    ignored (a background job of a script), which the child would otherwise inherit."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.fixture(autouse=True)
+def terminal_children(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
+    """Every pexpect child a test starts: interruptible, and closed (killed if need be) when
+    the test ends, passed or failed, so no ``mlops-quiz`` process outlives its test."""
+    import pexpect
+
+    children: list[Any] = []
+    original = pexpect.spawn.__init__
+
+    def tracked(self: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("preexec_fn", _interruptible)
+        original(self, *args, **kwargs)
+        children.append(self)
+
+    monkeypatch.setattr(pexpect.spawn, "__init__", tracked)
+    yield children
+    for child in children:
+        if not child.closed:
+            child.close(force=True)
