@@ -95,6 +95,29 @@ def console_script() -> str:
     return found
 
 
+def wait_until_reading(pid: int, timeout: float = 60.0) -> None:
+    """Wait until a child that has printed its prompt is blocked, waiting for input.
+
+    A prompt is printed just before the line editor starts reading; a key sent in between (an
+    end of input, a Ctrl-C) could arrive too early on a loaded machine. The process is reading
+    once it sleeps (state S in ``/proc``) twice in a row; a fixed sleep is only a guess."""
+    import time
+
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():  # pragma: no cover - no /proc: a generous guess
+        time.sleep(1.0)
+        return
+    deadline = time.monotonic() + timeout
+    asleep = 0
+    while asleep < 2 and time.monotonic() < deadline:
+        try:
+            state = stat.read_text().rpartition(")")[2].split()[0]
+        except (OSError, IndexError):
+            return  # the process is gone: the test's next expectation says what happened
+        asleep = asleep + 1 if state == "S" else 0
+        time.sleep(0.02)
+
+
 @pytest.fixture
 def script_env(quiz_home: Path) -> dict[str, str]:
     env = dict(os.environ)

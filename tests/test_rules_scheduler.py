@@ -180,3 +180,8 @@ def test_the_day_starts_at_the_given_local_hour():
     # 08:59 UTC is 03:59 in New York, 09:00 UTC is 04:00.
     assert study_day(datetime(2026, 11, 27, 8, 59, tzinfo=timezone.utc), 4) == date(2026, 11, 26)
     assert study_day(datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc), 4) == date(2026, 11, 27)
+
+
+def test_a_failure_after_one_success_is_a_lapse():
+    once = next_state(NEW_CARD, 4, DAY)
+    assert next_state(once, 1, DAY).lapses == 1

@@ -54,7 +54,7 @@ def run(
 def spawn(args: list[str], env: dict[str, str]) -> pexpect.spawn:
     """``mlops-quiz ARGS`` at a real terminal (a pty of 40 x 100)."""
     env = {**env, "COLUMNS": "100", "LINES": "40", "NO_COLOR": "1", "TERM": "xterm"}
-    return pexpect.spawn(QUIZ, args, env=env, encoding="utf-8", timeout=30, dimensions=(40, 100))
+    return pexpect.spawn(QUIZ, args, env=env, encoding="utf-8", timeout=90, dimensions=(40, 100))
 
 
 def scripted(answers: list[tuple[str, str]]) -> str:
