@@ -262,3 +262,13 @@ def test_the_correct_answer_text(q):
     assert correct_answer_text(q["many"]) == "a,b,c"
     assert correct_answer_text(q["single"]) == "b"
     assert correct_answer_text(q["open"]) == "Because."
+
+
+def test_a_quick_mcq_answer_is_marked_quick(q):
+    assert checked(q["single"], "b", seconds=1.0).quick
+    assert not checked(q["single"], "b", seconds=60.0).quick
+
+
+def test_only_a_percent_sign_is_number_formatting():
+    # "10X" (ten times) is another answer than 10, not a way of writing it.
+    assert other_answers(("10", "10X", "10 %")) == ["10X"]
