@@ -307,3 +307,89 @@ def test_a_cram_session_orders_studied_items_by_due_date_then_new_ones():
         session = plan(store, bank, cram=True, limit=3)
     assert ids(session) == ["q004", "q003", "q001"]
     assert [i.number for i in session.queue] == [1, 2, 3]
+
+
+def test_undo_of_a_cram_answer_removes_it_and_asks_again(db_path: Path):
+    bank = bank_of(2)
+    with Store.open(f"sqlite:///{db_path}") as store:
+        session = plan(store, bank, cram=True)
+        first = session.next_item()
+        assert first is not None
+        session.answer(first, 1, "", 10)
+        assert session.undo() == first
+        assert ids(session) == ["q001", "q002"]
+        assert [i.kind for i in session.queue] == ["cram", "cram"]
+        assert session.history == [] and session.current is None
+        assert store.cards("default") == {}
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
+
+
+def test_repeats_owed_from_an_earlier_session_come_at_the_end():
+    bank = bank_of(3)
+    with Store.open("sqlite://") as store:
+        first = plan(store, bank, new_per_day=1)
+        item = first.next_item()
+        assert item is not None
+        answered = first.answer(item, 2, "", 10)
+        assert answered.after == CardState(0, 1, 250, date(2026, 11, 27), 0)
+        # The session ends before the repeat; a later one the same day asks it at the end.
+        later = plan(store, bank, new_per_day=3)  # one of the 3 was introduced already
+        assert [(i.question.id, i.kind, i.number) for i in later.queue] == [
+            ("q002", "review", 1),
+            ("q003", "review", 2),
+            ("q001", "repeat", 3),
+        ]
+        assert later.ahead == Outlook(0, 2, 1)
+        assert later.planned == 3
+        assert plan(store, bank, limit=0).queue == []
+        assert plan(store, bank, limit=1, new_per_day=0).ahead == Outlook(0, 0, 1)
+        assert plan(store, bank, new_per_day=0, moment=NOON + timedelta(days=1)).ahead == (
+            Outlook(1, 0, 0)
+        )
+
+
+def test_a_cram_session_plans_no_reviews():
+    with Store.open("sqlite://") as store:
+        session = plan(store, bank_of(2), cram=True)
+    assert session.cram and session.ahead == Outlook(0, 0, 0) and session.planned == 2
+
+
+def test_undo_of_a_later_review_restores_the_state_before_it():
+    bank = bank_of(1)
+    with Store.open("sqlite://") as store:
+        seed_due(store, {"q001": TODAY})
+        session = plan(store, bank)
+        item = session.next_item()
+        assert item is not None
+        session.answer(item, 5, "", 10)
+        assert session.state_of("q001") == CardState(2, 6, 260, date(2026, 12, 2), 0)
+        session.undo()
+        assert session.state_of("q001") == CardState(1, 1, 250, TODAY, 0)
+        assert store.card("default", "q001") == CardState(1, 1, 250, TODAY, 0)
+
+
+def test_the_next_due_date_leaves_out_items_overdue_since_before_today():
+    bank = bank_of(2)
+    with Store.open("sqlite://") as store:
+        seed_due(store, {"q001": date(2026, 11, 25), "q002": date(2026, 11, 29)})
+        summary = plan(store, bank, limit=0).summary()
+    assert summary.next_due == date(2026, 11, 29)
+
+
+def test_what_is_left_counts_new_items_introduced():
+    bank = bank_of(5)
+    with Store.open("sqlite://") as store:
+        session = plan(store, bank, new_per_day=3)
+        item = session.next_item()
+        assert item is not None
+        session.answer(item, 4, "", 10)
+        assert session.summary().left == Outlook(0, 2, 0)
+
+
+def test_ask_now_counts_new_and_due_items_apart():
+    bank = bank_of(4)
+    with Store.open("sqlite://") as store:
+        seed_due(store, {"q001": TODAY})
+        session = plan(store, bank, ask_now=["q001", "q002", "q003"])
+    assert session.ahead == Outlook(1, 2, 0)
