@@ -393,3 +393,47 @@ def test_ask_now_counts_new_and_due_items_apart():
         seed_due(store, {"q001": TODAY})
         session = plan(store, bank, ask_now=["q001", "q002", "q003"])
     assert session.ahead == Outlook(1, 2, 0)
+
+
+def test_the_total_counts_asked_current_and_queued_items():
+    bank = bank_of(2)
+    with Store.open("sqlite://") as store:
+        session = plan(store, bank)
+        assert session.total == 2
+        item = session.next_item()
+        assert item is not None and session.total == 2
+        session.answer(item, 5, "", 10)
+        assert session.total == 2 and session.current is None
+        item = session.next_item()
+        assert item is not None
+        session.answer(item, 5, "", 10)
+        assert session.next_item() is None
+        assert session.total == 2 and session.current is None
+
+
+def test_a_repeat_is_logged_with_the_state_unchanged_and_the_time_in_utc(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        with Store.open(f"sqlite:///{db_path}") as store:
+            session = plan(store, bank_of(1))
+            for grade in (2, 5):
+                item = session.next_item()
+                assert item is not None
+                session.answer(item, grade, "", 10)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute(
+            "SELECT kind, reviewed_at, before_repetitions, before_interval, before_due,"
+            " after_repetitions, after_interval, after_due FROM reviews ORDER BY id"
+        ).fetchall()
+    assert rows == [
+        ("review", "2026-11-26T12:00:00+00:00", 0, 0, None, 0, 1, "2026-11-27"),
+        ("repeat", "2026-11-26T12:00:00+00:00", 0, 1, "2026-11-27", 0, 1, "2026-11-27"),
+    ]
