@@ -204,3 +204,47 @@ def test_studied_on_and_owed_repeats(store: Store):
     store.record("default", record("c", DAY1, 3, NEW, NEW, kind="repeat", hour=14))
     assert store.owed_repeats("default", DAY1) == ["c"]
     assert store.owed_repeats("default", DAY2) == []
+
+
+def test_profiles_keep_their_cards_apart(store: Store, path: Path):
+    store.record("ann", record("q", DAY1, 4, NEW, FIRST))
+    store.record("bob", record("q", DAY1, 1, NEW, LAPSED._replace(due=DAY3)))
+    store.record("bob", record("q", DAY2, 4, NEW, FIRST._replace(due=date(2026, 12, 1))))
+    assert store.card("ann", "q") == FIRST
+    assert store.card("bob", "q") == FIRST._replace(due=date(2026, 12, 1))
+    assert store.card("cid", "q") == CardState()
+    assert store.due_cards("ann", DAY2) == {"q": FIRST}
+    assert store.due_cards("bob", DAY2) == {}
+    assert store.next_due("ann", DAY1, {"q"}) == DAY2
+    assert store.next_due("bob", DAY1, {"q"}) == date(2026, 12, 1)
+    assert store.scheduling_results("ann") == {"q": (1, 1)}
+    assert store.scheduling_results("bob") == {"q": (2, 1)}
+    store.add_history("cid", [record("q", DAY3, 5, NEW, SECOND)])
+    assert store.card("ann", "q") == FIRST
+    assert store.card("cid", "q") == SECOND
+    assert store.studied_ids("cid") == {"q"}
+
+
+def test_a_card_is_read_back_whole(store: Store, path: Path):
+    store.record("default", record("q", DAY1, 4, NEW, FIRST))
+    store.record("default", record("q", DAY2, 1, FIRST, LAPSED, hour=11))
+    assert store.card("default", "q") == CardState(0, 1, 250, DAY3, 1)
+    assert store.card("default", "nope") == CardState()
+    row = card_row(path, "q")
+    assert row is not None and row[3] == "2026-11-27T11:00:00+00:00"
+
+
+def test_cards_come_oldest_due_first_then_by_id(store: Store):
+    store.record("default", record("b", DAY1, 4, NEW, FIRST._replace(due=DAY3)))
+    store.record("default", record("c", DAY1, 4, NEW, FIRST))
+    store.record("default", record("a", DAY1, 4, NEW, FIRST._replace(due=DAY3)))
+    assert list(store.cards("default")) == ["c", "a", "b"]
+    assert list(store.due_cards("default", DAY3)) == ["c", "a", "b"]
+
+
+def test_add_history_counts_across_batches(store: Store):
+    grades = [4, 5, 3, 4, 5]
+    records = [record("q", DAY1, grade, NEW, FIRST, hour=9 + n) for n, grade in enumerate(grades)]
+    assert store.add_history("default", records, batch=2) == 5
+    assert store.scheduling_results("default") == {"q": (5, 5)}
+    assert store.reviews_per_day("default", DAY1) == {DAY1: 5}
