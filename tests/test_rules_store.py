@@ -248,3 +248,33 @@ def test_add_history_counts_across_batches(store: Store):
     assert store.add_history("default", records, batch=2) == 5
     assert store.scheduling_results("default") == {"q": (5, 5)}
     assert store.reviews_per_day("default", DAY1) == {DAY1: 5}
+
+
+def test_undo_touches_only_its_own_card_and_profile(store: Store, path: Path):
+    store.record("default", record("q", DAY1, 4, NEW, FIRST, hour=8))
+    store.record("default", record("r", DAY1, 4, NEW, FIRST, hour=9))
+    store.record("other", record("q", DAY1, 4, NEW, FIRST, hour=10))
+    store.record("default", record("q", DAY1, 5, FIRST, FIRST, kind="cram", hour=11))
+    later = store.record("default", record("q", DAY2, 3, FIRST, SECOND, hour=12))
+    store.undo("default", later)
+    assert store.card("default", "q") == FIRST
+    assert store.card("default", "r") == FIRST
+    assert store.card("other", "q") == FIRST
+    assert store.scheduling_results("default") == {"q": (1, 1), "r": (1, 1)}
+    assert store.scheduling_results("other") == {"q": (1, 1)}
+    row = card_row(path, "q")
+    # The remaining scheduling review of this card and profile: not the cram answer, not r's.
+    assert row is not None and row[3] == "2026-11-26T08:00:00+00:00"
+
+
+def test_the_log_is_read_per_profile(store: Store):
+    store.record("ann", record("q", DAY1, 2, NEW, LAPSED))
+    store.record("ann", record("r", DAY1, 1, NEW, LAPSED, hour=10))
+    store.record("ann", record("q", DAY1, 3, NEW, NEW, kind="repeat", hour=11))
+    store.record("bob", record("s", DAY2, 2, NEW, LAPSED))
+    assert store.owed_repeats("ann", DAY1) == ["r", "q"]
+    assert store.owed_repeats("bob", DAY1) == []
+    assert store.reviews_per_day("ann", DAY1) == {DAY1: 3}
+    assert store.reviews_per_day("bob", DAY1) == {DAY2: 1}
+    assert store.studied_on("bob", DAY2) and not store.studied_on("ann", DAY2)
+    assert not store.studied_on("bob", DAY1)
