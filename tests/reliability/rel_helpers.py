@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 import pexpect
@@ -49,6 +50,16 @@ def run(
         result.stdout.decode("utf-8", "replace"),
         result.stderr.decode("utf-8", "replace"),
     )
+
+
+def time_bound(env: dict[str, str], seconds: float) -> float:
+    """A bound for a guard against hangs (``seconds`` on a quiet machine), scaled by how long
+    the console script takes to start here and now: a loaded machine, or coverage tracing the
+    child, makes every run slower, and a test that guards against hours must not fail then."""
+    started = time.monotonic()
+    run(["--version"], env)
+    startup = time.monotonic() - started
+    return seconds + 20 * startup
 
 
 def spawn(args: list[str], env: dict[str, str]) -> pexpect.spawn:
