@@ -92,6 +92,7 @@ def mutmut_config(target: Target) -> str:
         f"source_paths = {toml_list(['src'])}\n"
         f"only_mutate = {toml_list(target.paths)}\n"
         f"pytest_add_cli_args_test_selection = {toml_list(tests)}\n"
+        'also_copy = ["data", "README.md"]\n'
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
         "timeout_multiplier = 10.0\n"
         "timeout_constant = 10.0\n"
@@ -150,9 +151,11 @@ def run_module(name: str, children: int, show_survivors: bool, limit: float) -> 
             print(f"{name}: stopped after {limit:.0f} s; the score counts what finished")
         seconds = time.monotonic() - started
         found = statuses(work)
+        if not any(status in COUNTED for status in found.values()):
+            print(f"{name}: mutmut checked nothing; run it in a copy to see why", flush=True)
         if show_survivors:
             for mutant, status in sorted(found.items()):
-                if status != KILLED:
+                if status in COUNTED and status != KILLED:
                     diff = subprocess.run(
                         [sys.executable, "-m", "mutmut", "show", mutant],
                         cwd=work,
