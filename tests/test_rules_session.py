@@ -222,7 +222,7 @@ def test_the_summary_counts_grades_and_time():
 
 def test_negative_limits_are_refused():
     with Store.open("sqlite://") as store:
-        with pytest.raises(BadInputError, match="--new and --limit must be 0 or more"):
+        with pytest.raises(BadInputError, match=r"^--new and --limit must be 0 or more$"):
             plan(store, bank_of(1), new_per_day=-1)
         with pytest.raises(BadInputError):
             plan(store, bank_of(1), limit=-1)

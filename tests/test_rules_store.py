@@ -278,3 +278,11 @@ def test_the_log_is_read_per_profile(store: Store):
     assert store.reviews_per_day("bob", DAY1) == {DAY2: 1}
     assert store.studied_on("bob", DAY2) and not store.studied_on("ann", DAY2)
     assert not store.studied_on("bob", DAY1)
+
+
+def test_add_history_leaves_the_other_cards_alone(store: Store):
+    store.record("default", record("q", DAY1, 4, NEW, FIRST))
+    store.record("default", record("r", DAY1, 2, NEW, LAPSED._replace(lapses=0)))
+    store.add_history("default", [record("q", DAY2, 5, FIRST, SECOND)])
+    assert store.card("default", "r") == LAPSED._replace(lapses=0)
+    assert store.scheduling_results("default") == {"q": (2, 2), "r": (1, 0)}
