@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +95,29 @@ def console_script() -> str:
     return found
 
 
+def wait_until_reading(pid: int, timeout: float = 60.0) -> None:
+    """Wait until a child that has printed its prompt is blocked, waiting for input.
+
+    A prompt is printed just before the line editor starts reading; a key sent in between (an
+    end of input, a Ctrl-C) could arrive too early on a loaded machine. The process is reading
+    once it sleeps (state S in ``/proc``) twice in a row; a fixed sleep is only a guess."""
+    import time
+
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():  # pragma: no cover - no /proc: a generous guess
+        time.sleep(1.0)
+        return
+    deadline = time.monotonic() + timeout
+    asleep = 0
+    while asleep < 2 and time.monotonic() < deadline:
+        try:
+            state = stat.read_text().rpartition(")")[2].split()[0]
+        except (OSError, IndexError):
+            return  # the process is gone: the test's next expectation says what happened
+        asleep = asleep + 1 if state == "S" else 0
+        time.sleep(0.02)
+
+
 @pytest.fixture
 def script_env(quiz_home: Path) -> dict[str, str]:
     env = dict(os.environ)
@@ -106,3 +131,30 @@ def class_db(script_env: dict[str, str]) -> Any:
     from postgres_helpers import ClassDb, server_url
 
     return ClassDb(server_url(), script_env)
+
+
+def _interruptible() -> None:
+    """In a child before it starts: Ctrl-C acts, even when the test run was started with SIGINT
+    ignored (a background job of a script), which the child would otherwise inherit."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.fixture(autouse=True)
+def terminal_children(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
+    """Every pexpect child a test starts: interruptible, and closed (killed if need be) when
+    the test ends, passed or failed, so no ``mlops-quiz`` process outlives its test."""
+    import pexpect
+
+    children: list[Any] = []
+    original = pexpect.spawn.__init__
+
+    def tracked(self: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("preexec_fn", _interruptible)
+        original(self, *args, **kwargs)
+        children.append(self)
+
+    monkeypatch.setattr(pexpect.spawn, "__init__", tracked)
+    yield children
+    for child in children:
+        if not child.closed:
+            child.close(force=True)

@@ -22,7 +22,7 @@ import pyte
 
 from conftest import console_script
 
-TIMEOUT = 30.0
+TIMEOUT = 90.0
 BOX = "╭│╰─╮╯"
 
 

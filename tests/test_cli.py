@@ -1,11 +1,26 @@
 """The commands through Typer's test runner, with a temporary data folder."""
 
 import json
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from mlops_quiz.cli import app
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A fixed clock and zone: with the real clock, a test running across the day's start
+    (04:00) would see its answers on two study days."""
+    monkeypatch.setenv("MLOPS_QUIZ_NOW", "2026-11-26T12:00:00+00:00")
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 def invoke(runner: CliRunner, *args: str, input: str | None = None, env=None):

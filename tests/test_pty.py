@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 
 import pexpect
 
-from conftest import console_script
+from conftest import console_script, wait_until_reading
 
 
 def spawn(args: list[str], env: dict[str, str]) -> pexpect.spawn:
     env = {**env, "COLUMNS": "100", "LINES": "40", "NO_COLOR": "1", "TERM": "xterm"}
     return pexpect.spawn(
-        console_script(), args, env=env, encoding="utf-8", timeout=30, dimensions=(40, 100)
+        console_script(), args, env=env, encoding="utf-8", timeout=90, dimensions=(40, 100)
     )
 
 
@@ -47,7 +46,7 @@ def test_answer_grade_undo_and_ctrl_c(script_env, small_bank: Path, quiz_home: P
     child.expect(r"Grade 0-5 \[5\] \(\? help\): ")
     child.sendline("")
     child.expect(r"Fill the 2 gaps, separated by ; \(Enter: don't know\): ")
-    time.sleep(0.3)  # the prompt is printed just before the line editor starts reading
+    wait_until_reading(child.pid)  # the prompt is printed just before reading starts
     child.sendintr()  # Ctrl-C at the answer prompt
     child.expect("Session over")
     child.expect(pexpect.EOF)
@@ -75,7 +74,7 @@ def test_end_of_input_at_the_grade_prompt_keeps_earlier_answers(
     child.expect("Your choice")
     child.sendline("b")
     child.expect(r"Grade 0-5 \[1\] \(\? help\): ")
-    time.sleep(0.3)
+    wait_until_reading(child.pid)
     child.sendeof()
     child.expect("Session over")
     child.expect(pexpect.EOF)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 import pexpect
@@ -51,10 +52,20 @@ def run(
     )
 
 
+def time_bound(env: dict[str, str], seconds: float) -> float:
+    """A bound for a guard against hangs (``seconds`` on a quiet machine), scaled by how long
+    the console script takes to start here and now: a loaded machine, or coverage tracing the
+    child, makes every run slower, and a test that guards against hours must not fail then."""
+    started = time.monotonic()
+    run(["--version"], env)
+    startup = time.monotonic() - started
+    return seconds + 20 * startup
+
+
 def spawn(args: list[str], env: dict[str, str]) -> pexpect.spawn:
     """``mlops-quiz ARGS`` at a real terminal (a pty of 40 x 100)."""
     env = {**env, "COLUMNS": "100", "LINES": "40", "NO_COLOR": "1", "TERM": "xterm"}
-    return pexpect.spawn(QUIZ, args, env=env, encoding="utf-8", timeout=30, dimensions=(40, 100))
+    return pexpect.spawn(QUIZ, args, env=env, encoding="utf-8", timeout=90, dimensions=(40, 100))
 
 
 def scripted(answers: list[tuple[str, str]]) -> str:

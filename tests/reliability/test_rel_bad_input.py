@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-import time
 from pathlib import Path
 
 import pexpect
@@ -21,6 +20,8 @@ from rel_helpers import (
     scripted,
     spawn,
 )
+
+from conftest import wait_until_reading
 
 NOTICE = "Please type a grade from 0 to 5"
 
@@ -108,7 +109,7 @@ def test_end_of_input_or_ctrl_c_at_every_prompt(
     if prompt == "grade":
         child.sendline(SMALL_ANSWERS[item][0])
         child.expect(GRADE_PROMPT)
-    time.sleep(0.3)  # the prompt is printed just before the line editor starts reading
+    wait_until_reading(child.pid)  # the prompt is printed just before reading starts
     if key == "eof":
         child.sendeof()
     else:

@@ -18,6 +18,10 @@ FUZZ = settings(
     max_examples=150,
     deadline=None,
     database=None,  # write nothing outside the test's own folders
+    # The same examples on every run and machine, so a failure in CI replays here; the
+    # failing example is printed with the blob that reproduces it (@reproduce_failure).
+    derandomize=True,
+    print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 

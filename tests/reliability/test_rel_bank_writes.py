@@ -178,17 +178,19 @@ def test_a_damaged_bank_cache_is_rebuilt(script_env, small_bank: Path, quiz_home
     args = ["list", "--json", "--bank", str(small_bank), "--bank", str(other)]
     first = run(args, env)
     assert first.returncode == 0, first.stderr
-    entries = sorted((quiz_home / "cache").glob("*")) if (quiz_home / "cache").exists() else []
+    entries = sorted((quiz_home / "cache").glob("*"))
+    assert len(entries) == 2  # one entry per bank file: the damage below must touch both
     for n, entry in enumerate(entries):
         data = entry.read_bytes()
         entry.write_bytes(data[: len(data) // 2] if n % 2 == 0 else b"\x00junk" * 50)
     damaged = run(args, env)
     assert damaged.returncode == 0, damaged.stderr
     assert damaged.stdout == first.stdout
-    if len(entries) == 2:  # swap the two (now rebuilt) entries between the files
-        a, b = (e.read_bytes() for e in entries)
-        entries[0].write_bytes(b)
-        entries[1].write_bytes(a)
+    # Swap the two (now rebuilt) entries between the files.
+    a, b = (e.read_bytes() for e in entries)
+    assert a != b
+    entries[0].write_bytes(b)
+    entries[1].write_bytes(a)
     swapped = run(args, env)
     assert swapped.returncode == 0, swapped.stderr
     assert swapped.stdout == first.stdout

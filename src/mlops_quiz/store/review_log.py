@@ -87,8 +87,9 @@ class ReviewLog(StoreBase):
     ) -> int:
         """Bulk-load an answer log in one transaction (imports, benchmarks).
 
-        Records must be in time order; each card ends in the state after its last scheduling
-        review. Returns the number of answers loaded.
+        Records must be in time order and later than the profile's log; each card ends in the
+        state after its last scheduling review, and a card that already has history keeps its
+        ``introduced_on`` and adds to its counters. Returns the number of answers loaded.
         """
         final: dict[str, ReviewRecord] = {}
         introduced: dict[str, date] = {}
@@ -112,11 +113,15 @@ class ReviewLog(StoreBase):
                 conn.execute(insert(reviews), rows)
                 count += len(rows)
             for qid in final:
-                conn.execute(
-                    delete(cards).where(
-                        and_(cards.c.profile == profile, cards.c.question_id == qid)
-                    )
-                )
+                where = and_(cards.c.profile == profile, cards.c.question_id == qid)
+                earlier = conn.execute(
+                    select(cards.c.introduced_on, cards.c.reviews, cards.c.passes).where(where)
+                ).first()
+                if earlier is not None:  # a card with history: the load continues it
+                    introduced[qid] = earlier.introduced_on
+                    counts[qid][0] += earlier.reviews
+                    counts[qid][1] += earlier.passes
+                    conn.execute(delete(cards).where(where))
             card_rows = [
                 {
                     "profile": profile,

@@ -1,0 +1,205 @@
+"""Mutation testing of the core modules with mutmut: the score per module.
+
+Each module is mutated alone, in a scratch copy of the project, against its own fast tests
+(never the subprocess or terminal suites): mutmut changes one operator, constant or call at a
+time and runs the tests that cover the changed function; a mutant the tests do not notice
+"survives". The score is killed / (killed + survived + timeouts + no tests).
+
+    .venv/bin/python scripts/mutation.py                 # every module, one after the other
+    .venv/bin/python scripts/mutation.py scheduler store # some of them
+    .venv/bin/python scripts/mutation.py --survivors checking  # and list what survived
+
+The run takes a few minutes per module on two cores (see the README's development section).
+The exit code is 1 when a module is below its target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = "src/mlops_quiz"
+
+
+@dataclass(frozen=True)
+class Target:
+    paths: tuple[str, ...]
+    tests: tuple[str, ...]
+    score: float
+    """The least mutation score accepted, in percent."""
+    slow: tuple[str, ...] = ()
+    """Tests left out: they run a subprocess, which imports the code unmutated."""
+
+
+MODULES: dict[str, Target] = {
+    "scheduler": Target(
+        (f"{PACKAGE}/scheduler.py",),
+        ("tests/test_scheduler.py", "tests/test_rules_scheduler.py"),
+        90,
+    ),
+    "checking": Target(
+        (f"{PACKAGE}/checking.py",),
+        ("tests/test_checking.py", "tests/test_rules_checking.py"),
+        90,
+    ),
+    "session": Target(
+        (f"{PACKAGE}/session.py",),
+        ("tests/test_session.py", "tests/test_rules_session.py"),
+        80,
+    ),
+    "store": Target(
+        (f"{PACKAGE}/store/cards.py", f"{PACKAGE}/store/review_log.py"),
+        ("tests/test_store.py", "tests/test_rules_store.py"),
+        80,
+    ),
+    "bank": Target(
+        (f"{PACKAGE}/bank.py",),
+        ("tests/test_bank.py", "tests/test_rules_bank.py"),
+        80,
+    ),
+    "authoring": Target(
+        (f"{PACKAGE}/authoring.py",),
+        ("tests/test_authoring.py", "tests/test_rules_authoring.py"),
+        80,
+    ),
+    "grading": Target(
+        (f"{PACKAGE}/grading.py",),
+        ("tests/test_grading.py", "tests/test_rules_grading.py"),
+        80,
+        ("tests/test_grading.py::test_evaluation_script_smoke_run",),
+    ),
+}
+
+KILLED = "killed"
+COUNTED = ("killed", "survived", "timeout", "no tests", "suspicious", "segfault")
+
+
+def mutmut_config(target: Target) -> str:
+    tests = [test for test in target.tests if (ROOT / test).exists()]
+    for node in target.slow:
+        tests += ["--deselect", node]
+
+    def toml_list(items: tuple[str, ...] | list[str]) -> str:
+        return "[" + ", ".join(json.dumps(item) for item in items) + "]"
+
+    return (
+        "\n[tool.mutmut]\n"
+        f"source_paths = {toml_list(['src'])}\n"
+        f"only_mutate = {toml_list(target.paths)}\n"
+        f"pytest_add_cli_args_test_selection = {toml_list(tests)}\n"
+        'also_copy = ["data", "README.md"]\n'
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
+        "timeout_multiplier = 10.0\n"
+        "timeout_constant = 10.0\n"
+        "use_git_change_detection = false\n"
+    )
+
+
+def scratch_copy(target: Target, into: Path) -> None:
+    for folder in ("src", "tests", "data"):
+        shutil.copytree(
+            ROOT / folder,
+            into / folder,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis"),
+        )
+    shutil.copy(ROOT / "README.md", into / "README.md")
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    pyproject = re.sub(r"\n\[tool\.mutmut\]\n(?:[^\[].*\n|\n)*", "\n", pyproject)
+    (into / "pyproject.toml").write_text(pyproject + mutmut_config(target), encoding="utf-8")
+
+
+def statuses(work: Path) -> dict[str, str]:
+    """Each mutant's name and status, as ``mutmut results --all true`` prints them."""
+    done = subprocess.run(
+        [sys.executable, "-m", "mutmut", "results", "--all", "true"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found: dict[str, str] = {}
+    for line in done.stdout.splitlines():
+        name, sep, status = line.strip().rpartition(": ")
+        if sep and name:
+            found[name] = status.strip()
+    return found
+
+
+def run_module(name: str, children: int, show_survivors: bool, limit: float) -> float:
+    target = MODULES[name]
+    with tempfile.TemporaryDirectory(prefix=f"mutation-{name}-") as scratch:
+        work = Path(scratch)
+        scratch_copy(target, work)
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+        started = time.monotonic()
+        try:
+            subprocess.run(
+                [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
+                cwd=work,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=limit,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            print(f"{name}: stopped after {limit:.0f} s; the score counts what finished")
+        seconds = time.monotonic() - started
+        found = statuses(work)
+        if not any(status in COUNTED for status in found.values()):
+            print(f"{name}: mutmut checked nothing; run it in a copy to see why", flush=True)
+        if show_survivors:
+            for mutant, status in sorted(found.items()):
+                if status in COUNTED and status != KILLED:
+                    diff = subprocess.run(
+                        [sys.executable, "-m", "mutmut", "show", mutant],
+                        cwd=work,
+                        capture_output=True,
+                        text=True,
+                        check=False,
+                    ).stdout
+                    print(f"--- {status}: {mutant}\n{diff}")
+    counted = [s for s in found.values() if s in COUNTED]
+    killed = sum(1 for s in counted if s == KILLED)
+    score = 100.0 * killed / len(counted) if counted else 0.0
+    verdict = "ok" if score >= target.score else f"below {target.score:.0f}%"
+    print(
+        f"{name:<10} {score:5.1f}%  {killed:4d} of {len(counted):4d} killed"
+        f"  ({len(found) - len(counted)} not run)  {seconds:5.0f} s  {verdict}",
+        flush=True,
+    )
+    return score
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help=f"some of: {', '.join(MODULES)}")
+    parser.add_argument("--children", type=int, default=max(1, (os.cpu_count() or 2) // 2))
+    parser.add_argument("--survivors", action="store_true", help="show every mutant not killed")
+    parser.add_argument(
+        "--limit", type=float, default=1800, help="seconds allowed per module (default 1800)"
+    )
+    args = parser.parse_args()
+    names = args.modules or list(MODULES)
+    unknown = [name for name in names if name not in MODULES]
+    if unknown:
+        parser.error(f"no such module: {', '.join(unknown)} (choose from {', '.join(MODULES)})")
+    below = []
+    for name in names:
+        if run_module(name, args.children, args.survivors, args.limit) < MODULES[name].score:
+            below.append(name)
+    return 1 if below else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

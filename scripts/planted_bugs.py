@@ -1,0 +1,191 @@
+"""The bugs of issue 15's table, planted one at a time: each must make its rule tests fail.
+
+Every bug is planted in a scratch copy of ``src`` (the work tree is never changed) and the
+module's rule tests run against it. Prints one line per bug; exit code 1 if one is missed.
+
+    .venv/bin/python scripts/planted_bugs.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+S = "src/mlops_quiz/"
+
+# (what the bug is, file, text replaced, replacement, the module's rule tests)
+BUGS = [
+    ("scheduler: EF floor 1.2", S + "scheduler.py", "EF_MIN = 130", "EF_MIN = 120", "scheduler"),
+    (
+        "scheduler: day in the moment's zone",
+        S + "scheduler.py",
+        "local = moment.astimezone()",
+        "local = moment",
+        "scheduler",
+    ),
+    (
+        "session: low cram logged as repeat",
+        S + "session.py",
+        "repeat_kind = KIND_CRAM if item.kind == KIND_CRAM else KIND_REPEAT",
+        "repeat_kind = KIND_REPEAT",
+        "session",
+    ),
+    (
+        "session: next due skips today",
+        S + "session.py",
+        "self.today - timedelta(days=1), ids",
+        "self.today, ids",
+        "session",
+    ),
+    (
+        "session: bank order not most overdue",
+        S + "session.py",
+        "due.sort(key=lambda q: (states[q.id].due or today, order[q.id]))",
+        "due.sort(key=lambda q: order[q.id])",
+        "session",
+    ),
+    (
+        "session: default new 10",
+        S + "session.py",
+        "DEFAULT_NEW_PER_DAY = 20",
+        "DEFAULT_NEW_PER_DAY = 10",
+        "session",
+    ),
+    (
+        "session: default limit 100",
+        S + "session.py",
+        "DEFAULT_LIMIT = 200",
+        "DEFAULT_LIMIT = 100",
+        "session",
+    ),
+    (
+        "store: undo keeps passes",
+        S + "store/review_log.py",
+        "passes=cards.c.passes - int(row.grade >= PASSING_GRADE),",
+        "passes=cards.c.passes,",
+        "store",
+    ),
+    (
+        "store: next_due includes the day",
+        S + "store/cards.py",
+        "cards.c.due > after",
+        "cards.c.due >= after",
+        "store",
+    ),
+    (
+        "checking: punctuation dropped",
+        S + "checking.py",
+        "return fold(text[:MAX_COMPARED_CHARS])",
+        "return re.sub(r'[^\\w\\s]', '', fold(text[:MAX_COMPARED_CHARS]))",
+        "checking",
+    ),
+    (
+        "checking: substring accepted",
+        S + "checking.py",
+        "bool(normalize(g)) and normalize(g) in ok for",
+        "bool(normalize(g)) and any(normalize(g) in a for a in ok) for",
+        "checking",
+    ),
+    (
+        "checking: trailing ; wrong",
+        S + "checking.py",
+        "while len(parts) > count and not parts[-1]:",
+        "while False:",
+        "checking",
+    ),
+    (
+        "bank: upper-case ids",
+        S + "bank.py",
+        'ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_.-]*")',
+        'ID_PATTERN = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]*")',
+        "bank",
+    ),
+    ("bank: 81-character ids", S + "bank.py", "MAX_ID_LENGTH = 80", "MAX_ID_LENGTH = 81", "bank"),
+    (
+        "bank: duplicate topics overwrite",
+        S + "bank.py",
+        "            if topic.id in bank.topics:",
+        "            if False:",
+        "bank",
+    ),
+    (
+        "bank: ; in cloze alternative",
+        S + "bank.py",
+        'elif any(";" in alt for alt in alternatives):',
+        "elif False:",
+        "bank",
+    ),
+    (
+        "bank: correct A refused",
+        S + "bank.py",
+        "LETTERS.find(letter.lower())",
+        "LETTERS.find(letter)",
+        "bank",
+    ),
+    ("bank: 26 choices refused", S + "bank.py", "MAX_CHOICES = 26", "MAX_CHOICES = 25", "bank"),
+    (
+        "authoring: permissions changed",
+        S + "authoring.py",
+        "mode = path.stat().st_mode & 0o777 if path.exists() else _new_file_mode()",
+        "mode = _new_file_mode()",
+        "authoring",
+    ),
+    (
+        "authoring: unbounded slug",
+        S + "authoring.py",
+        "        if len(candidate) > MAX_SLUG_LENGTH:\n            break\n",
+        "",
+        "authoring",
+    ),
+    (
+        "authoring: writers not serialised",
+        S + "authoring.py",
+        "                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\n",
+        "",
+        "authoring",
+    ),
+]
+
+
+def main() -> int:
+    missed = 0
+    for name, path, old, new, module in BUGS:
+        with tempfile.TemporaryDirectory(prefix="planted-") as scratch:
+            copy = Path(scratch) / "src"
+            shutil.copytree(ROOT / "src", copy, ignore=shutil.ignore_patterns("__pycache__"))
+            target = copy / path.removeprefix("src/")
+            text = target.read_text(encoding="utf-8")
+            assert text.count(old) == 1, f"{name}: the code changed, update the bug"
+            target.write_text(text.replace(old, new), encoding="utf-8")
+            module_tests = f"tests/test_rules_{module}.py"
+            env = dict(os.environ, PYTHONPATH=str(copy), PYTHONDONTWRITEBYTECODE="1")
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pytest",
+                    "-q",
+                    "-x",
+                    "-p",
+                    "no:cacheprovider",
+                    module_tests,
+                ],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                check=False,
+            )
+        caught = result.returncode == 1
+        missed += not caught
+        print(f"{'caught' if caught else 'MISSED'}  {name}", flush=True)
+    print(f"{len(BUGS) - missed} of {len(BUGS)} planted bugs caught")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
