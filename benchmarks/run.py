@@ -216,6 +216,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SCRIPT",
         help="another version's mlops-quiz console script, timed in the same rounds",
     )
+    parser.add_argument(
+        "--baseline-home",
+        type=Path,
+        metavar="DIR",
+        help="the baseline's copy of the data set (an older version refuses a newer schema)",
+    )
     parser.add_argument("--record-one", type=Path, metavar="HOME", help=argparse.SUPPRESS)
     parser.add_argument("--bank-load", type=Path, metavar="HOME", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -236,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     floors: list[Job] = [(FLOOR_TYPER, env, b""), (FLOOR_ALL, env, b"")]
     jobs: list[Job] = [(cmd, env, stdin) for _, cmd, stdin, _ in commands(home)]
     if args.baseline:
-        jobs += [(cmd, env, stdin) for _, cmd, stdin, _ in commands(home, args.baseline)]
+        base_env = {**env_for(args.baseline_home)} if args.baseline_home else env
+        jobs += [(cmd, base_env, stdin) for _, cmd, stdin, _ in commands(home, args.baseline)]
     results = measure(floors + jobs, args.runs)
     (floor_typer, _), (floor_all, floor_rss) = results[:2]
     print(f"## {args.questions} questions, {args.reviews} answers over {args.days} days")

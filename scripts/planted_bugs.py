@@ -1,4 +1,4 @@
-"""The bugs of issue 15's table, planted one at a time: each must make its rule tests fail.
+"""Plausible bugs in the core modules, planted one at a time: each must make its rule tests fail.
 
 Every bug is planted in a scratch copy of ``src`` (the work tree is never changed) and the
 module's rule tests run against it. Prints one line per bug; exit code 1 if one is missed.
