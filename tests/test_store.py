@@ -202,3 +202,21 @@ def test_points_made_are_written_and_read_compactly():
     assert parse_points_made("/2") == (frozenset(), 2)
     assert parse_points_made("4/3") is None
     assert parse_points_made("x") is None
+
+
+def test_stats_reads_the_key_points_made_through_their_index(tmp_path):
+    """A profile's recorded key points are read without scanning the whole log."""
+    import sqlite3
+
+    from mlops_quiz.store import Store
+
+    db = tmp_path / "p.db"
+    Store.open(f"sqlite:///{db}").close()
+    conn = sqlite3.connect(db)
+    plan = conn.execute(
+        "EXPLAIN QUERY PLAN SELECT question_id, key_points_made, count(*) FROM reviews "
+        "WHERE profile = 'default' AND key_points_made IS NOT NULL "
+        "GROUP BY question_id, key_points_made"
+    ).fetchall()
+    conn.close()
+    assert "USING COVERING INDEX ix_reviews_key_points_made" in str(plan)
