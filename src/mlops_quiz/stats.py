@@ -222,7 +222,8 @@ def compute(store: Store, bank: Bank, profile: str, today: date) -> Stats:
         if state.due is not None and state.due <= horizon:
             forecast[max(state.due, today)] += 1
     since = today - timedelta(days=HISTORY_DAYS - 1)
-    per_day = store.reviews_per_day(profile, since)
+    first = calendar_start(today)
+    per_day = store.reviews_per_day(profile, min(since, first))  # one read for both charts
     recent = {
         since + timedelta(days=n): per_day.get(since + timedelta(days=n), 0)
         for n in range(HISTORY_DAYS)
@@ -240,9 +241,9 @@ def compute(store: Store, bank: Bank, profile: str, today: date) -> Stats:
         key=lambda pair: (-pair[1], pair[0]),
     )
     mature = sum(1 for s in studied.values() if is_mature(s))
-    first = calendar_start(today)
-    calendar = {d: n for d, n in store.reviews_per_day(profile, first).items() if n and d <= today}
+    calendar = {d: n for d, n in per_day.items() if n and first <= d <= today}
     days = store.study_days(profile)
+    day_set = set(days)
     return Stats(
         profile=profile,
         today=today,
@@ -257,7 +258,7 @@ def compute(store: Store, bank: Bank, profile: str, today: date) -> Stats:
         passed=sum(t.passed for t in by_topic.values()),
         by_topic=list(by_topic.values()),
         mean_ef=(sum(s.ef100 for s in studied.values()) / len(studied) / 100) if studied else None,
-        streak=streak(lambda day: store.studied_on(profile, day), recent, today),
+        streak=streak(day_set.__contains__, recent, today),
         most_lapsed=lapsed[:MOST_LAPSED],
         suspended=len(suspended),
         buried=len(buried),

@@ -180,13 +180,19 @@ class ReviewLog(StoreBase):
     # ------------------------------------------------------------ history
 
     def reviews_per_day(self, profile: str, since: date) -> dict[date, int]:
+        """Answers per study day from ``since`` on. Days are read as text where the driver
+        gives text (SQLite), which is several times faster than SQLAlchemy's date parsing."""
+        from sqlalchemy import String, type_coerce
+
         with self._guard("read"), self._read() as conn:
             rows = conn.execute(
-                select(reviews.c.day, func.count())
+                select(type_coerce(reviews.c.day, String), func.count())
                 .where(and_(reviews.c.profile == profile, reviews.c.day >= since))
                 .group_by(reviews.c.day)
             )
-            return {day: int(n) for day, n in rows}
+            return {
+                day if isinstance(day, date) else date.fromisoformat(day): int(n) for day, n in rows
+            }
 
     def studied_on(self, profile: str, day: date) -> bool:
         """Whether the profile answered anything on a study day."""
