@@ -223,7 +223,8 @@ def compute(store: Store, bank: Bank, profile: str, today: date) -> Stats:
             forecast[max(state.due, today)] += 1
     since = today - timedelta(days=HISTORY_DAYS - 1)
     first = calendar_start(today)
-    per_day = store.reviews_per_day(profile, min(since, first))  # one read for both charts
+    # One grouped read of the log serves the 30-day chart, the calendar and both streaks.
+    per_day = store.reviews_per_day(profile)
     recent = {
         since + timedelta(days=n): per_day.get(since + timedelta(days=n), 0)
         for n in range(HISTORY_DAYS)
@@ -242,7 +243,7 @@ def compute(store: Store, bank: Bank, profile: str, today: date) -> Stats:
     )
     mature = sum(1 for s in studied.values() if is_mature(s))
     calendar = {d: n for d, n in per_day.items() if n and first <= d <= today}
-    days = store.study_days(profile)
+    days = sorted(d for d, n in per_day.items() if n)
     day_set = set(days)
     return Stats(
         profile=profile,

@@ -179,15 +179,18 @@ class ReviewLog(StoreBase):
 
     # ------------------------------------------------------------ history
 
-    def reviews_per_day(self, profile: str, since: date) -> dict[date, int]:
-        """Answers per study day from ``since`` on. Days are read as text where the driver
-        gives text (SQLite), which is several times faster than SQLAlchemy's date parsing."""
+    def reviews_per_day(self, profile: str, since: date | None = None) -> dict[date, int]:
+        """Answers per study day (from ``since`` on, or all). Days are read as text where the
+        driver gives text (SQLite), which is several times faster than SQLAlchemy's parsing."""
         from sqlalchemy import String, type_coerce
 
+        where = [reviews.c.profile == profile]
+        if since is not None:
+            where.append(reviews.c.day >= since)
         with self._guard("read"), self._read() as conn:
             rows = conn.execute(
                 select(type_coerce(reviews.c.day, String), func.count())
-                .where(and_(reviews.c.profile == profile, reviews.c.day >= since))
+                .where(and_(*where))
                 .group_by(reviews.c.day)
             )
             return {
