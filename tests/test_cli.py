@@ -204,3 +204,18 @@ def test_removed_question_keeps_history_but_is_not_counted(
 def test_path_command(runner: CliRunner, quiz_home: Path):
     result = invoke(runner, "path")
     assert str(quiz_home) in result.output
+
+
+def test_every_command_is_found_in_the_module_that_registers_it():
+    """A command line registers only its command's module: the map must know every command."""
+    from mlops_quiz import cli
+
+    app = cli.full_app()
+    registered = {
+        (c.name or c.callback.__name__.replace("_", "-")): c.callback.__module__
+        for c in app.registered_commands
+    }
+    registered.update({g.name: "mlops_quiz.cli.classroom" for g in app.registered_groups})
+    assert len(registered) == len(cli.MODULE_OF)
+    for command, module in registered.items():
+        assert f"mlops_quiz.cli.{cli.MODULE_OF[command]}" == module, command

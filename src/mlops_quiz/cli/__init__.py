@@ -23,14 +23,29 @@ __all__ = ["app", "main"]
 
 COMMAND_MODULES = ("study", "cards", "questions", "upkeep", "transfer", "classroom")
 """Imported in this order, which is the order of the commands in --help."""
+MODULE_OF = {
+    **dict.fromkeys(("study", "check", "stats", "list", "topics"), "study"),
+    **dict.fromkeys(
+        ("show", "search", "suspend", "unsuspend", "bury", "reset", "profiles", "config"), "cards"
+    ),
+    **dict.fromkeys(("validate", "add-question"), "questions"),
+    **dict.fromkeys(("doctor", "backup", "restore", "path"), "upkeep"),
+    **dict.fromkeys(("export", "import"), "transfer"),
+    "class": "classroom",
+}
+"""Which module registers each command. Typer builds a Click command from every registered
+function's signature before it runs one, so a command line that names its command registers
+only that command's module: with thirty commands that is most of Typer's start-up."""
 
 
-def full_app() -> typer.Typer:
-    """The Typer app with every command registered (Typer itself is imported here, so that
-    ``--version`` answers without it)."""
+def full_app(command: str | None = None) -> typer.Typer:
+    """The Typer app with the commands registered: every one, or only the module of
+    ``command`` when it names one (Typer itself is imported here, so that ``--version``
+    answers without it)."""
     from mlops_quiz.cli.common import app
 
-    for name in COMMAND_MODULES:
+    names = [MODULE_OF[command]] if command in MODULE_OF else COMMAND_MODULES
+    for name in names:
         importlib.import_module(f"mlops_quiz.cli.{name}")
     return app
 
@@ -50,7 +65,7 @@ def main() -> None:
         args = ["--help"]  # on stdout, exit code 0
     import typer
 
-    app = full_app()
+    app = full_app(args[0] if args[0] not in ("--help", "-h") else None)
     # Click's exception classes, whether Typer vendors Click or depends on it.
     usage_error: type[Any] = typer.BadParameter.__mro__[1]
     click_exception: type[Any] = typer.BadParameter.__mro__[2]
