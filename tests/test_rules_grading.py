@@ -656,3 +656,34 @@ def test_only_the_first_ten_thousand_characters_are_checked():
 def test_a_very_long_word_is_checked():
     assert made("x" * 5_000 + " kedro", "kedro")
     assert not made("x" * 5_000, "kedro")
+
+
+# ---------------------------------------------------------------- edges of the rules
+
+
+def test_more_numbers_in_words_and_digits():
+    assert made("two hundred thousand runs", "200000 runs")
+    assert made("2.0 runs", "2 runs")
+    assert not made("10 runs", "1 runs")
+    assert not made("level 0", "levels")
+
+
+def test_a_short_answer_word_is_no_typo_of_a_longer_point_word():
+    assert not made("kedr", "kedro")
+    assert not made("kedro", "kedr")
+
+
+def test_a_negation_before_another_word_does_not_reach_back():
+    assert made("airflow not kedro needed", "airflow")
+    assert not made("airflow not kedro needed", "kedro")
+
+
+def test_the_point_itself_counts_before_its_alternatives():
+    assert made("kedro", "kedro", ("airflow",))
+    check = check_open("kedro runs", ["kedro"], [("kedro runs",)])
+    assert check.points[0].spans == ((0, 5),)
+
+
+def test_spans_are_those_of_the_first_best_window():
+    check = check_open("Kedro runs. Kedro again.", ["kedro"])
+    assert check.points[0].spans == ((0, 5),)
