@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import pytest
 
-from mlops_quiz.grading import check_open, suggest_grade
+from mlops_quiz.bank import parse_text
+from mlops_quiz.grading import check_open, check_question, suggest_grade
 
 
 def made(answer: str, point: str, accept: tuple[str, ...] = ()) -> bool:
@@ -499,7 +500,8 @@ def test_two_typos_from_nine_letters():
 def test_a_prefixed_or_suffixed_word_is_not_a_typo():
     assert not made("inconsistent", "consistent")
     assert not made("consistent", "inconsistent")
-    assert not made("production", "Kedro produces it")
+    assert not made("production", "produces")
+    assert not made("produces", "production")
     assert not made("retrain", "train")
 
 
@@ -687,3 +689,46 @@ def test_the_point_itself_counts_before_its_alternatives():
 def test_spans_are_those_of_the_first_best_window():
     check = check_open("Kedro runs. Kedro again.", ["kedro"])
     assert check.points[0].spans == ((0, 5),)
+
+
+def test_a_number_in_words_at_the_end_and_its_span():
+    assert made("runs: twelve", "12 runs")
+    assert made("one hundred days", "100 days")
+    assert not made("one hundred days", "200 days")
+    assert spans("two hundred runs", "200 runs") == ["two hundred", "runs"]
+    assert spans("runs, two hundred", "200 runs") == ["runs", "two hundred"]
+
+
+def test_a_dropped_last_letter_is_a_typo():
+    assert made("kubeflo", "kubeflow")
+    assert made("kedor", "kedro")
+
+
+def test_a_typo_is_found_next_to_a_word_that_is_none():
+    assert made("kedr kedor", "kedro")
+    assert made("xkedro kedor", "kedro")
+
+
+def test_spans_of_a_heading_stay_in_the_sentence_that_made_the_point():
+    answer = "Level 0 is manual; releases are rare."
+    assert spans(answer, "level 0: rare releases") == ["releases", "rare"]
+
+
+def test_words_written_together_are_one_span():
+    assert spans("kedro2airflow", "kedro 2 airflow") == ["kedro2airflow"]
+    assert spans("kedro 2 airflow", "kedro 2 airflow") == ["kedro", "2", "airflow"]
+
+
+def test_check_question_passes_quick_on():
+    _, questions = parse_text(
+        "topics: [{id: t, title: T}]\n"
+        "questions:\n"
+        "  - id: q\n    topic: t\n    type: open\n    prompt: p\n    answer: a\n"
+        "    key_points:\n"
+        "      - kedro\n"
+        "      - {point: airflow, accept: [dagster]}\n",
+        "bank.yaml",
+    )
+    assert check_question(questions[0], "kedro and dagster").suggested == 4
+    assert check_question(questions[0], "kedro and dagster", quick=True).suggested == 5
+    assert check_question(questions[0], "kedro", quick=True).suggested == 3
