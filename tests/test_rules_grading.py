@@ -732,3 +732,11 @@ def test_check_question_passes_quick_on():
     assert check_question(questions[0], "kedro and dagster").suggested == 4
     assert check_question(questions[0], "kedro and dagster", quick=True).suggested == 5
     assert check_question(questions[0], "kedro", quick=True).suggested == 3
+
+
+def test_decimal_numbers_are_joined_too_and_the_next_word_is_kept():
+    assert not made("2.1 version", "version 2.1")
+    assert made("version 2.1", "version 2.1")
+    assert not made("days 2.5", "2.5 days")
+    assert made("level 0 kedro", "kedro")
+    assert made("3 days kedro", "kedro")
