@@ -740,3 +740,12 @@ def test_decimal_numbers_are_joined_too_and_the_next_word_is_kept():
     assert not made("days 2.5", "2.5 days")
     assert made("level 0 kedro", "kedro")
     assert made("3 days kedro", "kedro")
+
+
+def test_every_word_within_a_typo_is_looked_at():
+    assert made("edro kdro kero kedo kedr xkedro kedor", "kedro")
+
+
+def test_a_heading_adds_no_span_of_its_own():
+    answer = "Level 0 is manual; releases of kedro are rare."
+    assert spans(answer, "level 0: rare releases") == ["releases", "rare"]
