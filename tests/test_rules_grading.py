@@ -749,3 +749,8 @@ def test_every_word_within_a_typo_is_looked_at():
 def test_a_heading_adds_no_span_of_its_own():
     answer = "Level 0 is manual; releases of kedro are rare."
     assert spans(answer, "level 0: rare releases") == ["releases", "rare"]
+
+
+def test_a_predicate_without_a_negation_turns_nothing():
+    assert made("kedro is needed", "kedro")
+    assert made("kedro. not airflow; kedro", "kedro")
