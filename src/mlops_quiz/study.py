@@ -354,21 +354,30 @@ def read_answer(
     while True:
         typed = reader.answer(render.answer_hint(q))
         cmd = command(typed, at_grade_prompt=False)
-        if cmd == QUIT:
-            raise EndSession
-        if cmd == BURY:
-            raise BuryRequest
-        if cmd == UNDO:
-            if session.history:
-                raise UndoRequest
-            con.print(render.notice("Nothing to undo yet."))
-        elif cmd is not None:  # help; f has nothing to show yet
+        if leaves_the_item(cmd, session, con):
+            continue
+        if cmd is not None:  # help; f has nothing to show yet
             con.print(render.grade_legend())
         else:
             try:
                 return typed, check_answer(q, typed, time.monotonic() - started, order)
             except NotAnAnswer as problem:
                 con.print(render.notice(str(problem)))
+
+
+def leaves_the_item(cmd: str | None, session: StudySession, con: Console) -> bool:
+    """The commands every prompt shares: quit, bury and undo leave the item (by raising);
+    True when the command was undo with nothing to undo, said and done."""
+    if cmd == QUIT:
+        raise EndSession
+    if cmd == BURY:
+        raise BuryRequest
+    if cmd == UNDO:
+        if session.history:
+            raise UndoRequest
+        con.print(render.notice("Nothing to undo yet."))
+        return True
+    return False
 
 
 def read_grade(
@@ -402,15 +411,9 @@ def read_grade(
                 con.print(line)
             con.print(render.suggestion(marks.suggested))
             continue
-        if cmd == QUIT:
-            raise EndSession
-        if cmd == BURY:
-            raise BuryRequest
-        if cmd == UNDO:
-            if session.history:
-                raise UndoRequest
-            con.print(render.notice("Nothing to undo yet."))
-        elif cmd == HELP:
+        if leaves_the_item(cmd, session, con):
+            continue
+        if cmd == HELP:
             con.print(render.grade_legend())
         elif cmd == FULL:
             if full is None:
