@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import console_script
-from mlops_quiz import settings
+from mlops_quiz.config import settings
 from mlops_quiz.errors import BadInputError
 
 QUIZ = console_script()

@@ -21,7 +21,7 @@ from mlops_quiz.scheduler import MATURE_DAYS
 
 if TYPE_CHECKING:
     from mlops_quiz.cards import CardView
-    from mlops_quiz.settings import Resolved, Setting
+    from mlops_quiz.config.settings import Resolved, Setting
     from mlops_quiz.stats import Stats
     from mlops_quiz.store import ProfileSummary
 

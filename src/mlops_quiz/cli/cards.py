@@ -246,7 +246,7 @@ def config(
     Precedence: an option, then the environment, then the settings file (settings.toml in
     the data folder), then the default.
     """
-    from mlops_quiz import settings as lasting
+    from mlops_quiz.config import settings as lasting
     from mlops_quiz.errors import BadInputError
     from mlops_quiz.text import visible
 

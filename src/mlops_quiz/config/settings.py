@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mlops_quiz.config.paths import data_dir, profile_name
 from mlops_quiz.errors import BadInputError
+from mlops_quiz.text import visible
 
 SETTINGS_FILENAME = "settings.toml"
 
@@ -55,8 +57,6 @@ def _boolean(value: Any) -> bool:
 def _name(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError
-    from mlops_quiz.config import profile_name
-
     return profile_name(value)
 
 
@@ -140,7 +140,6 @@ class Resolved:
 
 
 def settings_path() -> Path:
-    from mlops_quiz.config import data_dir
 
     return data_dir() / SETTINGS_FILENAME
 
@@ -166,8 +165,6 @@ def _key_line(text: str, key: str) -> int:
 
 def parse_file(text: str, path: Path) -> dict[str, Any]:
     """The settings a file's text holds, checked; BadInputError names the file and line."""
-    from mlops_quiz.text import visible
-
     shown = visible(str(path), keep_newlines=False)
     toml = _toml()
     try:
@@ -215,8 +212,6 @@ def _from_env(setting: Setting, environ: Mapping[str, str]) -> Any:
     try:
         return setting.check(raw)
     except ValueError:
-        from mlops_quiz.text import visible
-
         raise BadInputError(
             f"{setting.env} must be {setting.expects}, not {visible(repr(raw))}"
         ) from None
@@ -256,8 +251,6 @@ def _toml_value(value: Any) -> str:
 def write_setting(key: str, raw: str, path: Path | None = None) -> tuple[Any, Path]:
     """Set one setting in the file from its text, validated; the file is replaced atomically
     (a temporary file beside it, then a rename). Returns the value and the file."""
-    from mlops_quiz.text import visible
-
     setting = SETTINGS.get(key)
     if setting is None:
         raise BadInputError(f"unknown setting {key!r} (known: {', '.join(SETTINGS)})")

@@ -1,18 +1,17 @@
 """Where things live and how the environment configures them.
 
-Settings come from a command-line option, then an environment variable, then the settings
-file (see ``settings``), then their default. The data folder is ``MLOPS_QUIZ_HOME`` if set,
+The data folder is ``MLOPS_QUIZ_HOME`` if set,
 otherwise the platform's user data folder.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from mlops_quiz.errors import BadInputError
+from mlops_quiz.text import hidden_chars, visible
 
 APP_NAME = "mlops-quiz"
 DB_FILENAME = "progress.db"
@@ -63,10 +62,11 @@ def cache_dir() -> Path:
 
 def bundled_bank_path() -> Path:
     """The course bank shipped inside the package (or, in a source checkout, ``data/``)."""
-    packaged = Path(__file__).parent / "data" / "questions.yaml"
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "data" / "questions.yaml"
     if packaged.is_file():
         return packaged
-    return Path(__file__).resolve().parents[2] / "data" / "questions.yaml"
+    return package.parents[1] / "data" / "questions.yaml"
 
 
 def user_bank_path() -> Path:
@@ -122,8 +122,6 @@ def profile_name(explicit: str | None) -> str:
         raise BadInputError("the profile name is empty or blank; give a name such as 'default'")
     if len(name) > MAX_PROFILE_LENGTH:
         raise BadInputError(f"the profile name is longer than {MAX_PROFILE_LENGTH} characters")
-    from mlops_quiz.text import hidden_chars
-
     if hidden_chars(name) or name != name.strip():
         raise BadInputError(
             "the profile name has invisible or control characters, or spaces at its ends"
@@ -149,8 +147,6 @@ def now() -> datetime:
     raw = os.environ.get(ENV_NOW)
     if not raw:
         return datetime.now(timezone.utc)
-    from mlops_quiz.text import visible
-
     try:
         moment = datetime.fromisoformat(raw.strip())
     except ValueError:
@@ -165,47 +161,3 @@ def now() -> datetime:
     if moment.tzinfo is None:
         moment = moment.astimezone()  # a naive time is local time
     return moment
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The resolved settings of one command."""
-
-    db_url: str
-    bank_paths: list[Path]
-    profile: str
-    day_start_hour: int
-    now: datetime
-    new_per_day: int = 20
-    session_limit: int = 200
-    suspend_leeches: bool = False
-    colour: bool = True
-    sources: dict[str, str] = field(default_factory=dict)
-    """Where each setting came from: option, environment, file or default."""
-
-    @classmethod
-    def resolve(
-        cls,
-        db: str | None,
-        bank: list[Path] | None,
-        profile: str | None,
-        new_per_day: int | None = None,
-        session_limit: int | None = None,
-    ) -> Settings:
-        from mlops_quiz import settings
-
-        lasting = settings.resolve(
-            {"profile": profile, "new_per_day": new_per_day, "session_limit": session_limit}
-        )
-        return cls(
-            db_url=db_url(db),
-            bank_paths=bank_paths(bank),
-            profile=lasting["profile"].value,
-            day_start_hour=lasting["day_start_hour"].value,
-            now=now(),
-            new_per_day=lasting["new_per_day"].value,
-            session_limit=lasting["session_limit"].value,
-            suspend_leeches=lasting["suspend_leeches"].value,
-            colour=lasting["colour"].value,
-            sources={key: item.source for key, item in lasting.items()},
-        )
