@@ -172,7 +172,7 @@ def record_one_answer(home: Path, runs: int) -> float:
 def load_cached_bank(home: Path, runs: int) -> tuple[float, float]:
     """Median milliseconds to load a data set's bank: parsed from YAML, and from the cache."""
     from mlops_quiz.bank import load_bank
-    from mlops_quiz.bank_cache import load
+    from mlops_quiz.bank.cache import load
 
     bank = [home / "bank.yaml"]
     cold = []

@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mlops_quiz import authoring
-from mlops_quiz.bank import load_bank
+from mlops_quiz.bank import authoring, load_bank
 from mlops_quiz.cli import app
 from mlops_quiz.errors import BankError
 

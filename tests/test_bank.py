@@ -217,7 +217,7 @@ def test_key_point_alternatives_survive_the_bank_cache(tmp_path: Path):
         HEADER + "  - id: q\n    topic: t\n    type: open\n    prompt: p\n    answer: a\n"
         "    key_points: [{point: p1, accept: [alt]}]\n",
     )
-    from mlops_quiz.bank_cache import load
+    from mlops_quiz.bank.cache import load
 
     cache = tmp_path / "cache"
     load([path], cache)

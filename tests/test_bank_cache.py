@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from mlops_quiz import bank_cache
+from mlops_quiz.bank import cache as bank_cache
 from mlops_quiz.bank import load_bank
-from mlops_quiz.bank_cache import load as load_cached
+from mlops_quiz.bank.cache import load as load_cached
 from mlops_quiz.errors import BankError
 
 

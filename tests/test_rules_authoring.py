@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from mlops_quiz import authoring
-from mlops_quiz.bank import load_bank
+from mlops_quiz.bank import authoring, load_bank
 from mlops_quiz.errors import BankError
 
 BANK = "topics:\n  - id: t\n    title: T\nquestions:\n  - id: a\n    topic: t\n    type: open\n    prompt: A?\n    answer: A.\n"  # noqa: E501

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rel_helpers import env_with, no_write_bits, run
 
-from mlops_quiz import authoring
+from mlops_quiz.bank import authoring
 from mlops_quiz.errors import BankError
 
 NEW_ITEM = {"topic": "basics", "type": "open", "prompt": "Is this new?", "answer": "Yes."}

@@ -177,7 +177,7 @@ def entry_header(entry: Path) -> dict:
 
 def planted_entry(cache: Path, bank: Path, questions: list | None = None) -> Path:
     """A well-formed cache entry someone else wrote: a fake question in place of the bank's."""
-    from mlops_quiz import bank_cache
+    from mlops_quiz.bank import cache as bank_cache
     from mlops_quiz.bank import load_bank
 
     bank_cache.load([bank], cache)  # a genuine entry, for its header
@@ -461,7 +461,7 @@ def test_a_same_size_edit_copied_with_cp_p_is_seen(script_env, small_bank: Path,
 def test_a_damaged_cache_entry_is_deleted_and_rebuilt(
     damage: bytes, script_env, small_bank: Path, quiz_home: Path
 ):
-    from mlops_quiz.bank_cache import CACHE_FORMAT, cache_file
+    from mlops_quiz.bank.cache import CACHE_FORMAT, cache_file
 
     env = env_with(script_env)
     assert run(["list", "--bank", str(small_bank)], env).returncode == 0

@@ -183,7 +183,7 @@ def load_questions(settings: Settings, lenient: bool = True) -> Bank:
     """The banks in use. The learner's own bank is loaded leniently: an invalid item (or the
     whole file, if it is no YAML) is left out with a warning (``validate`` shows every
     problem), so one bad entry does not stop a session. Other files must be valid."""
-    from mlops_quiz import bank_cache
+    from mlops_quiz.bank import cache as bank_cache
     from mlops_quiz.config import cache_dir, user_bank_path
 
     if _published.get(settings.db_url):

@@ -88,8 +88,8 @@ def add_question(
     Missing fields are asked for when run at a terminal; a bad answer is asked again at once.
     Prints the new question's id and the file it was written to.
     """
-    from mlops_quiz import authoring, config
-    from mlops_quiz.bank import LETTERS, QUESTION_TYPES, load_bank
+    from mlops_quiz import config
+    from mlops_quiz.bank import LETTERS, QUESTION_TYPES, authoring, load_bank
     from mlops_quiz.text import visible
 
     interactive = sys.stdin.isatty()

@@ -160,7 +160,8 @@ def import_(
             raise BadInputError("--into and --topic are for questions, not with --progress")
         _import_progress(source, dry_run, profile, db)
         return
-    from mlops_quiz import authoring, config
+    from mlops_quiz import config
+    from mlops_quiz.bank import authoring
     from mlops_quiz.errors import BankError
     from mlops_quiz.transfer import spreadsheet
 
@@ -194,7 +195,7 @@ def import_(
 
 
 def _load_paths(paths: list[Path]) -> Bank:
-    from mlops_quiz import bank_cache
+    from mlops_quiz.bank import cache as bank_cache
     from mlops_quiz.config import cache_dir
 
     return bank_cache.load(paths, cache_dir())

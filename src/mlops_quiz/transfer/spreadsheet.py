@@ -222,7 +222,7 @@ def plan(
     ``guids`` maps Anki note GUIDs of our own exports to question ids, so notes that came
     from this bank are recognised as already in it.
     """
-    from mlops_quiz.authoring import slugify, unique_id
+    from mlops_quiz.bank.authoring import slugify, unique_id
 
     result = Plan()
     name = str(path)
@@ -337,8 +337,8 @@ def _topic_problem(item: dict[str, Any], bank: Bank, deck: str) -> str | None:
 
 def _check(item: dict[str, Any]) -> list[str]:
     """The bank's own checks on one item, without the ``FILE:LINE:`` they would carry."""
-    from mlops_quiz.authoring import item_yaml
     from mlops_quiz.bank import parse_text
+    from mlops_quiz.bank.authoring import item_yaml
 
     if any(len(str(v)) > MAX_CELL for v in item.values()):
         return [f"a cell is longer than {MAX_CELL} characters"]

@@ -21,9 +21,18 @@ from typing import Any
 
 import yaml
 
-from mlops_quiz.bank import QUESTION_FIELDS, Bank, combine, compose, parse_text, read_text
+from mlops_quiz.bank import (
+    QUESTION_FIELDS,
+    Bank,
+    combine,
+    compose,
+    parse_file,
+    parse_text,
+    read_text,
+)
 from mlops_quiz.errors import BankError
 from mlops_quiz.files import is_read_only
+from mlops_quiz.text import fold
 
 BOM = "\ufeff"
 NEW_FILE_HEADER = (
@@ -251,8 +260,6 @@ def add_questions(
 
     As ``add_question``, for several items: either all of them are added or none.
     """
-    from mlops_quiz.bank import parse_file
-
     target = real_target(target)
     name = str(target)
     folder = target.parent
@@ -293,8 +300,6 @@ def add_questions(
 
 
 def _refuse_known_prompts(bank: Bank, items: list[dict[str, Any]], name: str) -> None:
-    from mlops_quiz.text import fold
-
     known = {fold(q.prompt): q for q in bank.questions}
     for item in items:
         same = known.get(fold(str(item.get("prompt", ""))))
