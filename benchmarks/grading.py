@@ -31,8 +31,8 @@ from typing import Any
 
 import yaml
 
-from mlops_quiz import grading
 from mlops_quiz.bank import load_bank
+from mlops_quiz.checking import words as grading
 from mlops_quiz.config import bundled_bank_path
 
 HERE = Path(__file__).resolve().parent

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from mlops_quiz.bank import load_bank
-from mlops_quiz.grading import check_open, check_question, suggest_grade
+from mlops_quiz.checking.words import check_open, check_question, suggest_grade
 
 BENCHMARK = Path(__file__).resolve().parent.parent / "benchmarks" / "grading.py"
 

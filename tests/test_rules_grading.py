@@ -16,7 +16,7 @@ from __future__ import annotations
 import pytest
 
 from mlops_quiz.bank import parse_text
-from mlops_quiz.grading import check_open, check_question, suggest_grade
+from mlops_quiz.checking.words import check_open, check_question, suggest_grade
 
 
 def made(answer: str, point: str, accept: tuple[str, ...] = ()) -> bool:

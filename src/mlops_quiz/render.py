@@ -24,8 +24,8 @@ from mlops_quiz.text import visible
 
 if TYPE_CHECKING:
     from mlops_quiz.checking import Check
+    from mlops_quiz.checking.words import OpenCheck
     from mlops_quiz.class_report import ClassReportResult
-    from mlops_quiz.grading import OpenCheck
     from mlops_quiz.session import Item, StudySession, Summary
     from mlops_quiz.stats import Stats
 

@@ -38,7 +38,7 @@ from mlops_quiz.session import Item, StudySession
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from mlops_quiz.grading import OpenCheck
+    from mlops_quiz.checking.words import OpenCheck
 
 UNDO = "u"
 QUIT = "q"
@@ -77,7 +77,7 @@ class PointMarks:
 
     @property
     def suggested(self) -> int | None:
-        from mlops_quiz.grading import suggest_grade
+        from mlops_quiz.checking.words import suggest_grade
 
         empty = self.found.empty and not any(self.made)
         return suggest_grade(sum(self.made), len(self.made), empty=empty, quick=self.quick)
@@ -104,7 +104,7 @@ def check_points(q: Question, typed: str, seconds: float) -> PointMarks | None:
     """The key points an open answer made, or None for another type or no key points."""
     if q.type != "open" or not q.key_points:
         return None
-    from mlops_quiz.grading import check_question
+    from mlops_quiz.checking.words import check_question
 
     quick = is_quick(seconds, q, typed)
     return PointMarks(check_question(q, typed, quick=quick), quick)

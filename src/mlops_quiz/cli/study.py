@@ -135,7 +135,7 @@ def answer_verdict(question: Question, answer: str) -> dict[str, Any]:
 
     result: dict[str, Any] = {"id": question.id, "type": question.type}
     if question.type == "open":
-        from mlops_quiz.grading import check_question
+        from mlops_quiz.checking.words import check_question
 
         found = check_question(question, answer)
         result["suggested_grade"] = found.suggested
@@ -161,7 +161,7 @@ def _print_verdict(question: Question, answer: str, verdict: dict[str, Any]) -> 
 
     points = None
     if question.type == "open" and question.key_points:
-        from mlops_quiz.grading import check_question
+        from mlops_quiz.checking.words import check_question
 
         points = check_question(question, answer)
     panel = render.reveal_panel(question, answer, check_answer(question, answer), points=points)

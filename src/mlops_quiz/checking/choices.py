@@ -1,9 +1,9 @@
-"""Automatic checking of typed answers to mcq and cloze questions, and the suggested grade.
+"""Automatic checking of typed answers to mcq and cloze questions.
 
 An mcq answer is the letters of the chosen choices ("b", "a,c", "a c", "ac", "b)", "(b)"). A
 cloze answer gives the gaps in order, separated by ";". Cloze answers are compared ignoring case,
-spacing and accents. Open answers are checked against their key points by ``grading``;
-every type's grade is suggested by the one rule here, ``suggest_grade``.
+spacing and accents. Open answers are checked against their key points by ``words``;
+every type's grade is suggested by the one rule in ``grade``.
 
 An answer that is not an answer at all (a letter that is no choice, the wrong number of gaps)
 raises ``NotAnAnswer`` with a one-line reason, so the prompt can ask again before anything is
@@ -18,17 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mlops_quiz.bank import LETTERS, Question
+from mlops_quiz.checking.grade import is_quick, suggest_grade
 from mlops_quiz.text import fold
 
 GAP_SEPARATOR = ";"
 MAX_COMPARED_CHARS = 1_000
-
-QUICK_BASE_SECONDS = 4.0
-"""An answer is quick if it came within this many seconds, plus reading and typing time."""
-READING_CHARS_PER_SECOND = 20.0
-"""Reading time allowed for the question's text (prompt and choices)."""
-TYPING_CHARS_PER_SECOND = 4.0
-"""Typing time allowed for the answer's text."""
 
 _TOKEN_SEPARATORS = re.compile(r"[\s,;/&+]+")
 _TOKEN_PUNCTUATION = "()[].:"
@@ -54,47 +48,6 @@ class Check:
     """For mcq: the chosen choices, as indexes into the bank's ``choices``."""
     empty: bool = False
     quick: bool = False
-
-
-def suggest_grade(share_right: float, empty: bool, quick: bool) -> int:
-    """The SM-2 grade (0-5) to suggest for an answer.
-
-    - empty (the learner said "I don't know"): 0
-    - all right and quick: 5
-    - all right: 4
-    - at least half right: 3
-    - some right: 2
-    - none right: 1
-
-    ``share_right`` is from 0 to 1: the share of gaps right for a cloze, the overlap of the
-    chosen and the correct choices for an mcq (see ``mcq_share``). ``quick`` comes from
-    ``is_quick``. Every checker (mcq, cloze, open answers) suggests through this one rule.
-    """
-    if empty:
-        return 0
-    if share_right >= 1:
-        return 5 if quick else 4
-    if share_right >= 0.5:
-        return 3
-    if share_right > 0:
-        return 2
-    return 1
-
-
-def is_quick(seconds: float, question: Question, typed: str) -> bool:
-    """Whether an answer came quickly: within a base time plus time to read and to type.
-
-    The allowance is ``QUICK_BASE_SECONDS`` + one second per ``READING_CHARS_PER_SECOND``
-    characters of the question (prompt and choices) + one second per
-    ``TYPING_CHARS_PER_SECOND`` characters typed.
-    """
-    shown = len(question.prompt) + sum(len(c) for c in question.choices)
-    allowance = (
-        QUICK_BASE_SECONDS
-        + shown / READING_CHARS_PER_SECOND
-        + len(typed.strip()) / TYPING_CHARS_PER_SECOND
-    )
-    return seconds <= allowance
 
 
 def mcq_share(chosen: set[int] | frozenset[int], correct: Sequence[int]) -> float:
