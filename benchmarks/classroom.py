@@ -28,7 +28,7 @@ from pathlib import Path
 from generate import bank_text, history
 from run import FLOOR_ALL, SCRIPT, measure
 
-from mlops_quiz.scheduler import CardState
+from mlops_quiz.scheduling import CardState
 from mlops_quiz.store import KIND_CRAM, ReviewRecord, Store
 
 DATABASE = "bench_class"

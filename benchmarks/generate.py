@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 from datetime import time as clock_time
 from pathlib import Path
 
-from mlops_quiz.scheduler import CardState, next_state
+from mlops_quiz.scheduling import CardState, next_state
 from mlops_quiz.store import KIND_CRAM, KIND_REPEAT, KIND_REVIEW, ReviewRecord, Store
 
 TOPICS = [

@@ -147,7 +147,7 @@ def table(rows: list[Timing]) -> str:
 
 def record_one_answer(home: Path, runs: int) -> float:
     """Median milliseconds to record one answer, commit included, on a data set's database."""
-    from mlops_quiz.scheduler import CardState, next_state
+    from mlops_quiz.scheduling import CardState, next_state
     from mlops_quiz.store import KIND_REVIEW, ReviewRecord, Store
 
     store = Store.open(f"sqlite:///{home / 'progress.db'}")

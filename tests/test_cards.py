@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import console_script
-from mlops_quiz.scheduler import CardState
+from mlops_quiz.scheduling import CardState
 from mlops_quiz.store import KIND_REVIEW, ReviewRecord, Store
 
 QUIZ = console_script()

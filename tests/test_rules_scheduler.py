@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from mlops_quiz.scheduler import (
+from mlops_quiz.scheduling.sm2 import (
     GRADE_MEANINGS,
     NEW_CARD,
     CardState,

@@ -17,7 +17,7 @@ import pytest
 
 from mlops_quiz.bank import Bank, parse_text
 from mlops_quiz.errors import BadInputError
-from mlops_quiz.scheduler import CardState
+from mlops_quiz.scheduling import CardState
 from mlops_quiz.session import Outlook, StudySession
 from mlops_quiz.store import ReviewRecord, Store
 

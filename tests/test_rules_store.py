@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mlops_quiz.scheduler import CardState
+from mlops_quiz.scheduling import CardState
 from mlops_quiz.store import ReviewRecord, Store
 
 DAY1 = date(2026, 11, 26)

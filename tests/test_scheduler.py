@@ -2,8 +2,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from mlops_quiz import scheduler
-from mlops_quiz.scheduler import EF_MIN, EF_START, NEW_CARD, CardState, next_state
+from mlops_quiz.scheduling import sm2 as scheduler
+from mlops_quiz.scheduling.sm2 import EF_MIN, EF_START, NEW_CARD, CardState, next_state
 
 TODAY = date(2026, 11, 26)
 

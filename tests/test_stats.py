@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from mlops_quiz.bank import load_bank
-from mlops_quiz.scheduler import CardState, next_state
+from mlops_quiz.scheduling import CardState, next_state
 from mlops_quiz.stats import compute, streak
 from mlops_quiz.store import KIND_REPEAT, KIND_REVIEW, ReviewRecord, Store
 

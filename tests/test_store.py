@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from mlops_quiz.errors import NewerDatabaseError, StoreError
-from mlops_quiz.scheduler import CardState, next_state
+from mlops_quiz.scheduling import CardState, next_state
 from mlops_quiz.store import KIND_REPEAT, KIND_REVIEW, ReviewRecord, Store, migrations
 
 DAY = date(2026, 11, 26)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlops_quiz.bank import Bank, Question, cloze_text
 from mlops_quiz.errors import BadInputError
-from mlops_quiz.scheduler import (
+from mlops_quiz.scheduling import (
     GRADE_MAX,
     GRADE_MIN,
     NEW_CARD,

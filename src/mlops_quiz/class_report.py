@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from mlops_quiz.bank import Bank
-from mlops_quiz.scheduler import MATURE_DAYS
+from mlops_quiz.scheduling import MATURE_DAYS
 from mlops_quiz.stats import MissedPoint, most_missed, streak
 from mlops_quiz.store.class_report import ClassActivity
 

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mlops_quiz.bank import Bank, Question, choice_letter, cloze_text
-from mlops_quiz.scheduler import GRADE_MEANINGS, CardState
+from mlops_quiz.scheduling import GRADE_MEANINGS, CardState
 from mlops_quiz.text import visible
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from mlops_quiz.bank import choice_letter, cloze_text
 from mlops_quiz.render import literal
-from mlops_quiz.scheduler import MATURE_DAYS
+from mlops_quiz.scheduling import MATURE_DAYS
 
 if TYPE_CHECKING:
     from mlops_quiz.cards import CardView

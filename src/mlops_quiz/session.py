@@ -15,10 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from mlops_quiz import scheduler
+from mlops_quiz import scheduling
 from mlops_quiz.bank import Question
 from mlops_quiz.errors import BadInputError
-from mlops_quiz.scheduler import CardState
+from mlops_quiz.scheduling import CardState
 from mlops_quiz.store import KIND_CRAM, KIND_REPEAT, KIND_REVIEW, ReviewRecord, Store
 
 DEFAULT_NEW_PER_DAY = 20
@@ -117,7 +117,7 @@ class StudySession:
         if new_per_day < 0 or limit < 0:
             raise BadInputError("--new and --limit must be 0 or more")
         started = clock()
-        today = scheduler.study_day(started, day_start_hour)
+        today = scheduling.study_day(started, day_start_hour)
         order = {q.id: n for n, q in enumerate(questions)}
         by_id = {q.id: q for q in questions}
         # Only what the queue needs: the due cards and which questions are not new.
@@ -223,17 +223,17 @@ class StudySession:
     ) -> Answered:
         """Record an answer (committed before this returns) and queue a repeat if needed.
         ``key_points_made``: for an open item, which key points were made ("1,3/5")."""
-        scheduler.check_grade(grade)
+        scheduling.check_grade(grade)
         before = self.state_of(item.question.id)
         after = (
-            scheduler.next_state(before, grade, self.today) if item.kind == KIND_REVIEW else before
+            scheduling.next_state(before, grade, self.today) if item.kind == KIND_REVIEW else before
         )
         moment = self.clock().astimezone(timezone.utc)
         suspend = (
             self.suspend_leeches
             and item.kind == KIND_REVIEW
             and after.lapses > before.lapses
-            and scheduler.is_leech(after)
+            and scheduling.is_leech(after)
         )
         review_id = self.store.record(
             self.profile,
@@ -255,7 +255,7 @@ class StudySession:
         answered = Answered(item, review_id, grade, after, self._snapshot, suspend)
         self.history.append(answered)
         self.current = None
-        if scheduler.needs_repeat(grade) and not suspend:
+        if scheduling.needs_repeat(grade) and not suspend:
             repeat_kind = KIND_CRAM if item.kind == KIND_CRAM else KIND_REPEAT
             self.queue.append(Item(item.question, repeat_kind))
         return answered

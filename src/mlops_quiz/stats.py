@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from mlops_quiz.bank import Bank, Question
-from mlops_quiz.scheduler import is_leech, is_mature
+from mlops_quiz.scheduling import is_leech, is_mature
 from mlops_quiz.store import Store
 
 FORECAST_DAYS = 7

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from mlops_quiz import render
 from mlops_quiz.bank import Bank, Question, choice_letter
 from mlops_quiz.checking import Check, NotAnAnswer, check_answer, is_quick
-from mlops_quiz.scheduler import GRADE_MAX, GRADE_MIN
+from mlops_quiz.scheduling import GRADE_MAX, GRADE_MIN
 from mlops_quiz.session import Item, StudySession
 
 if TYPE_CHECKING:

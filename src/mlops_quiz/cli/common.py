@@ -225,7 +225,7 @@ def check_topics(bank: Bank, topics: list[str] | None) -> list[str]:
 
 
 def today(settings: Settings) -> Any:
-    from mlops_quiz.scheduler import study_day
+    from mlops_quiz.scheduling import study_day
 
     return study_day(settings.now, settings.day_start_hour)
 

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 
 from mlops_quiz.errors import BadInputError
-from mlops_quiz.scheduler import NEW_CARD
+from mlops_quiz.scheduling import NEW_CARD
 from mlops_quiz.store.base import StoreBase
 from mlops_quiz.store.schema import _as_date, _state_columns, cards, reviews
 

@@ -14,7 +14,7 @@ from sqlalchemy import (
     type_coerce,
 )
 
-from mlops_quiz.scheduler import CardState
+from mlops_quiz.scheduling import CardState
 from mlops_quiz.store.base import StoreBase
 from mlops_quiz.store.schema import _as_date, cards
 

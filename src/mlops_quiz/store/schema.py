@@ -17,7 +17,7 @@ from sqlalchemy import (
     Text,
 )
 
-from mlops_quiz.scheduler import CardState
+from mlops_quiz.scheduling import CardState
 
 KIND_REVIEW = "review"
 """A scheduling review: it moves the card's schedule."""

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from mlops_quiz.errors import BadInputError
-from mlops_quiz.scheduler import GRADE_MAX, GRADE_MIN, CardState
+from mlops_quiz.scheduling import GRADE_MAX, GRADE_MIN, CardState
 from mlops_quiz.store import KIND_CRAM, KIND_REPEAT, KIND_REVIEW, ReviewRecord, Store
 
 FORMAT = "mlops-quiz progress"
