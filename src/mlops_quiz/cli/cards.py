@@ -27,6 +27,8 @@ from mlops_quiz.cli.common import (
     resolve_settings,
     today,
 )
+from mlops_quiz.errors import BadInputError
+from mlops_quiz.text import visible
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -51,7 +53,7 @@ def show(
     bank: BankOption = None,
 ) -> None:
     """Show one card: question, answer, schedule, what each grade would do today, history."""
-    from mlops_quiz.cards import CardView, chosen
+    from mlops_quiz.study.cards import CardView, chosen
 
     settings = resolve_settings(db, bank, profile)
     questions = load_questions(settings)
@@ -67,8 +69,8 @@ def show(
     if json_output:
         print_json(view.to_json())
         return
-    from mlops_quiz import render
-    from mlops_quiz.render_cards import card_view
+    from mlops_quiz.ui import render
+    from mlops_quiz.ui.cards import card_view
 
     render.console().print(card_view(view))
 
@@ -84,8 +86,8 @@ def search(
     bank: BankOption = None,
 ) -> None:
     """Find questions whose id, prompt, answer, key points, choices or tags hold the text."""
-    from mlops_quiz.cards import schedule_rows
-    from mlops_quiz.cards import search as find
+    from mlops_quiz.study.cards import schedule_rows
+    from mlops_quiz.study.cards import search as find
 
     settings = resolve_settings(db, bank, profile)
     questions = load_questions(settings)
@@ -98,9 +100,8 @@ def search(
     if json_output:
         print_json(rows)
         return
-    from mlops_quiz import render
-    from mlops_quiz.render_cards import card_table
-    from mlops_quiz.text import visible
+    from mlops_quiz.ui import render
+    from mlops_quiz.ui.cards import card_table
 
     empty = f"No question matches {visible(text)!r}."
     print_paged(card_table(rows, empty, render.console().size.width), len(rows))
@@ -118,7 +119,7 @@ def _act(
     """Check the cards named, then change them all in one transaction, and say what changed."""
     from datetime import timedelta
 
-    from mlops_quiz.cards import chosen
+    from mlops_quiz.study.cards import chosen
 
     settings = resolve_settings(db, bank, profile)
     questions = load_questions(settings)
@@ -137,8 +138,6 @@ def _act(
         else:
             changed = store.reset(settings.profile, picked, settings.now)
             done = "reset to new"
-    from mlops_quiz.text import visible
-
     unchanged = len(picked) - changed
     same = f" ({unchanged} already were)" if unchanged and action != "bury" else ""
     names = ", ".join(visible(qid, keep_newlines=False) for qid in picked[:10])
@@ -222,8 +221,8 @@ def profiles(json_output: JsonOption = False, db: DbOption = None) -> None:
             ]
         )
         return
-    from mlops_quiz import render
-    from mlops_quiz.render_cards import profiles_table
+    from mlops_quiz.ui import render
+    from mlops_quiz.ui.cards import profiles_table
 
     render.console().print(profiles_table(found))
 
@@ -247,8 +246,6 @@ def config(
     the data folder), then the default.
     """
     from mlops_quiz.config import settings as lasting
-    from mlops_quiz.errors import BadInputError
-    from mlops_quiz.text import visible
 
     if key is not None and key not in lasting.SETTINGS:
         raise BadInputError(f"unknown setting {key!r} (known: {', '.join(lasting.SETTINGS)})")
@@ -267,8 +264,8 @@ def config(
     if json_output:
         print_json({k: {"value": r.value, "source": r.source} for k, r in resolved.items()})
         return
-    from mlops_quiz import render
-    from mlops_quiz.render_cards import settings_table
+    from mlops_quiz.ui import render
+    from mlops_quiz.ui.cards import settings_table
 
     where = visible(str(lasting.settings_path()))
     render.console().print(settings_table(resolved, lasting.SETTINGS, where))

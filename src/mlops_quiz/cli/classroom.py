@@ -22,7 +22,7 @@ from mlops_quiz.cli.common import (
 from mlops_quiz.errors import BadInputError
 
 if TYPE_CHECKING:
-    from mlops_quiz.class_report import ClassReportResult
+    from mlops_quiz.classroom.report import ClassReportResult
     from mlops_quiz.store import ClassInfo, Store
 
 PASSWORD_BYTES = 18
@@ -45,8 +45,6 @@ def _open(db: str | None) -> Store:
 
 def _teacher(store: Store, action: str) -> ClassInfo:
     """The class, if the login is its teacher (the server would refuse a learner anyway)."""
-    from mlops_quiz.errors import BadInputError
-
     info = store._require_class()
     if not info.is_teacher:
         raise BadInputError(f"only the class's teacher can {action}; {info.login!r} is a learner")
@@ -159,7 +157,7 @@ def report(
     db: DbOption = None,
 ) -> None:
     """Where the class struggles: per learner, per question, per topic."""
-    from mlops_quiz import class_report
+    from mlops_quiz.classroom import report as class_report
 
     settings = resolve_settings(db, None, None)
     questions = load_questions(settings)
@@ -176,7 +174,7 @@ def report(
         _write_csv(csv_path, result)
         print(f"wrote {len(result.learners)} learners to {csv_path}")
         return
-    from mlops_quiz import render
+    from mlops_quiz.ui import render
 
     render.console().print(render.class_report_view(result))
 

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 import typer
 
 from mlops_quiz import __version__
-from mlops_quiz.errors import BadInputError, QuizError
+from mlops_quiz.errors import MAX_PROBLEMS_SHOWN, BadInputError, QuizError
+from mlops_quiz.files import unsafe_folder
+from mlops_quiz.text import json_safe, visible
 
 if TYPE_CHECKING:
     from mlops_quiz.bank import Bank
@@ -77,7 +79,7 @@ def reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except QuizError as exc:
-            from mlops_quiz import render
+            from mlops_quiz.ui import render
 
             render.error(str(exc))
             raise typer.Exit(exc.exit_code) from None
@@ -160,8 +162,6 @@ def class_settings(settings: Settings, profile: str | None) -> Settings:
 
 
 def warn(message: str) -> None:
-    from mlops_quiz.text import visible
-
     sys.stderr.write(f"warning: {visible(message, keep_newlines=False)}\n")
 
 
@@ -190,14 +190,10 @@ def load_questions(settings: Settings, lenient: bool = True) -> Bank:
         return published_bank(_published[settings.db_url])
     folder = cache_dir()
     if folder.exists() and not bank_cache.usable(folder):
-        from mlops_quiz.files import unsafe_folder
-
         warn(f"the cache folder {folder} {unsafe_folder(folder)}; it is not used")
     own = [p for p in settings.bank_paths if p == user_bank_path()] if lenient else []
     loaded = bank_cache.load(settings.bank_paths, folder, lenient=own)
     if loaded.warnings:
-        from mlops_quiz.errors import MAX_PROBLEMS_SHOWN
-
         for message in loaded.warnings[:MAX_PROBLEMS_SHOWN]:
             warn(message)
         hidden = len(loaded.warnings) - MAX_PROBLEMS_SHOWN
@@ -233,14 +229,12 @@ def today(settings: Settings) -> Any:
 def print_json(data: Any) -> None:
     import json
 
-    from mlops_quiz.text import json_safe
-
     sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
 
 
 def print_paged(renderable: Any, rows: int) -> None:
     """Print; at a terminal, through a pager when ``rows`` lines would not fit on screen."""
-    from mlops_quiz import render
+    from mlops_quiz.ui import render
 
     con = render.console()
     if sys.stdout.isatty() and rows + 6 > con.size.height:

@@ -11,6 +11,7 @@ import typer
 
 from mlops_quiz.cli.common import BankOption, app, reports_errors, warn
 from mlops_quiz.errors import BadInputError
+from mlops_quiz.text import visible
 
 if TYPE_CHECKING:
     pass
@@ -90,7 +91,6 @@ def add_question(
     """
     from mlops_quiz import config
     from mlops_quiz.bank import LETTERS, QUESTION_TYPES, authoring, load_bank
-    from mlops_quiz.text import visible
 
     interactive = sys.stdin.isatty()
     if bank and len(bank) > 1:
@@ -153,8 +153,6 @@ def _letters(text: str) -> list[str]:
 
 def _ask_one_of(interactive: bool, what: str, allowed: list[str], option: str) -> str:
     """Ask until the answer is one of ``allowed`` (listed in the prompt)."""
-    from mlops_quiz.text import visible
-
     if not interactive:
         raise BadInputError(f"missing {option} (needed when not run at a terminal)")
     while True:

@@ -24,6 +24,7 @@ from mlops_quiz.cli.common import (
     today,
     warn,
 )
+from mlops_quiz.errors import BadInputError
 
 if TYPE_CHECKING:
     from mlops_quiz.bank import Question
@@ -66,10 +67,10 @@ def study(
     ] = None,
 ) -> None:
     """Review the items due today, then new ones. Every answer is saved as it is given."""
-    from mlops_quiz import render
-    from mlops_quiz import study as study_loop
     from mlops_quiz.config import bundled_bank_path, now
-    from mlops_quiz.session import StudySession
+    from mlops_quiz.study import loop as study_loop
+    from mlops_quiz.study.session import StudySession
+    from mlops_quiz.ui import render
 
     settings = resolve_settings(db, bank, profile, new, limit)
     questions = load_questions(settings)
@@ -110,8 +111,6 @@ def check(
 ) -> None:
     """Check one answer to one item and print the verdict and suggested grade; nothing is
     recorded. An mcq takes the letters of the choices as in the bank (never shuffled)."""
-    from mlops_quiz.errors import BadInputError
-
     settings = resolve_settings(db, bank, profile)
     questions = load_questions(settings)
     question = questions.by_id().get(question_id)
@@ -131,7 +130,6 @@ def check(
 def answer_verdict(question: Question, answer: str) -> dict[str, Any]:
     """What ``check --json`` prints for one answer (see the README)."""
     from mlops_quiz.checking import NotAnAnswer, check_answer
-    from mlops_quiz.errors import BadInputError
 
     result: dict[str, Any] = {"id": question.id, "type": question.type}
     if question.type == "open":
@@ -156,8 +154,8 @@ def answer_verdict(question: Question, answer: str) -> dict[str, Any]:
 
 
 def _print_verdict(question: Question, answer: str, verdict: dict[str, Any]) -> None:
-    from mlops_quiz import render
     from mlops_quiz.checking import check_answer
+    from mlops_quiz.ui import render
 
     points = None
     if question.type == "open" and question.key_points:
@@ -179,7 +177,7 @@ def stats(
     bank: BankOption = None,
 ) -> None:
     """Show progress: card counts, what is due, answers per day, retention, streak."""
-    from mlops_quiz import stats as statistics
+    from mlops_quiz.study import stats as statistics
 
     settings = resolve_settings(db, bank, profile)
     questions = load_questions(settings)
@@ -192,7 +190,8 @@ def stats(
     if json_output:
         print_json(result.to_json())
         return
-    from mlops_quiz import render, render_cards
+    from mlops_quiz.ui import cards as render_cards
+    from mlops_quiz.ui import render
 
     con = render.console()
     con.print(render.stats_view(result, questions))
@@ -216,7 +215,7 @@ def list_questions(
     settings = resolve_settings(db, bank, profile)
     questions = load_questions(settings)
     topics = check_topics(questions, topic)
-    from mlops_quiz.cards import schedule_rows
+    from mlops_quiz.study.cards import schedule_rows
 
     with open_store(settings, create=False) as store:
         states = store.cards(settings.profile)
@@ -232,8 +231,8 @@ def list_questions(
         empty = "No questions in the chosen topics."
     else:
         empty = "No questions in the loaded banks."
-    from mlops_quiz import render
-    from mlops_quiz.render_cards import card_table
+    from mlops_quiz.ui import render
+    from mlops_quiz.ui.cards import card_table
 
     print_paged(card_table(rows, empty, render.console().size.width), len(rows))
 
@@ -242,7 +241,7 @@ def list_questions(
 @reports_errors
 def topics(bank: BankOption = None) -> None:
     """Show the topics of the bank and how many items each has."""
-    from mlops_quiz import render
+    from mlops_quiz.ui import render
 
     settings = resolve_settings(None, bank, None)
     render.console().print(render.topics_table(load_questions(settings, lenient=False)))

@@ -23,7 +23,7 @@ from mlops_quiz.cli.common import (
     reports_errors,
     resolve_settings,
 )
-from mlops_quiz.errors import BadInputError
+from mlops_quiz.errors import BadInputError, BankError
 from mlops_quiz.text import visible
 
 if TYPE_CHECKING:
@@ -162,7 +162,6 @@ def import_(
         return
     from mlops_quiz import config
     from mlops_quiz.bank import authoring
-    from mlops_quiz.errors import BankError
     from mlops_quiz.transfer import spreadsheet
 
     settings = resolve_settings(None, bank, None)

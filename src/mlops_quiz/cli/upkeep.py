@@ -19,6 +19,7 @@ from mlops_quiz.cli.common import (
     warn,
 )
 from mlops_quiz.errors import BadInputError
+from mlops_quiz.text import visible
 
 if TYPE_CHECKING:
     from mlops_quiz.config import Settings
@@ -73,7 +74,6 @@ def doctor(
     and with --prune deletes it, after showing what goes and making a backup.
     """
     from mlops_quiz.config import bank_warnings, is_default_bank_set
-    from mlops_quiz.text import visible
 
     settings = resolve_settings(db, bank, None)
     questions = load_questions(settings)
@@ -128,8 +128,6 @@ def _rename(
     profile: str | None,
 ) -> None:
     """Move the progress of OLD to NEW, in one transaction, after a backup if forced."""
-    from mlops_quiz.text import visible
-
     old, new = names
     if old == new:
         raise BadInputError("OLD and NEW are the same id")
@@ -171,8 +169,6 @@ def _prune(
     yes: bool,
 ) -> None:
     from collections import Counter
-
-    from mlops_quiz.text import visible
 
     questions_of: Counter[str] = Counter(p for p, _ in orphans)
     answers_of: Counter[str] = Counter()
@@ -227,8 +223,6 @@ def backup(
     """
     import os
 
-    from mlops_quiz.text import visible
-
     if str(target) in ("", "."):
         raise BadInputError("give the path of the file to write the copy to")
     settings = resolve_settings(db, None, None)
@@ -265,7 +259,6 @@ def restore(
     session is saving.
     """
     from mlops_quiz.store import check_backup
-    from mlops_quiz.text import visible
 
     settings = resolve_settings(db, None, None)
     check_backup(source)
@@ -290,7 +283,6 @@ def path() -> None:
     """Print where progress and your own questions are kept."""
     from mlops_quiz import config
     from mlops_quiz.store import safe_url
-    from mlops_quiz.text import visible
 
     print(f"data folder: {visible(str(config.data_dir()))}")
     print(f"database:    {visible(safe_url(config.db_url(None)))}")

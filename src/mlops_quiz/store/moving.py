@@ -15,7 +15,7 @@ from sqlalchemy import (
     update,
 )
 
-from mlops_quiz.scheduling import PASSING_GRADE, CardState
+from mlops_quiz.scheduling import PASSING_GRADE, CardState, next_state
 from mlops_quiz.store.base import StoreBase
 from mlops_quiz.store.schema import (
     KIND_REVIEW,
@@ -94,8 +94,6 @@ class MovingProgress(StoreBase):
         scheduling reviews move it, repeats and cram answers are logged only. The before and
         after states of the logged answers are rewritten to match. Returns (added, skipped).
         """
-        from mlops_quiz.scheduling import next_state
-
         incoming = sorted(records, key=lambda r: r.reviewed_at)
         with self._guard("import into"), self._write() as conn:
             existing = [self._record_from(row) for row in self._log_rows(conn, profile)]

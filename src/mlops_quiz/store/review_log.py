@@ -16,7 +16,7 @@ from sqlalchemy import (
     update,
 )
 
-from mlops_quiz.scheduling import PASSING_GRADE
+from mlops_quiz.scheduling import PASSING_GRADE, needs_repeat
 from mlops_quiz.store.base import StoreBase
 from mlops_quiz.store.schema import (
     KIND_REPEAT,
@@ -233,8 +233,6 @@ class ReviewLog(StoreBase):
         Derived from the review log: a question whose latest scheduling review or repeat of
         that day needs a repeat (graded below 4; cram practice does not count).
         """
-        from mlops_quiz.scheduling import needs_repeat
-
         with self._guard("read"), self._read() as conn:
             rows = conn.execute(
                 select(reviews.c.question_id, reviews.c.grade)

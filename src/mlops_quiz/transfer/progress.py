@@ -20,6 +20,7 @@ from typing import IO, Any
 from mlops_quiz.errors import BadInputError
 from mlops_quiz.scheduling import GRADE_MAX, GRADE_MIN, CardState
 from mlops_quiz.store import KIND_CRAM, KIND_REPEAT, KIND_REVIEW, ReviewRecord, Store
+from mlops_quiz.store.schema import parse_points_made
 
 FORMAT = "mlops-quiz progress"
 VERSION = 1
@@ -142,8 +143,6 @@ def _record(data: Any) -> ReviewRecord:
 
 def _points_made(value: Any) -> str | None:
     """The key points an open answer made ("1,3/5"), if the line has them."""
-    from mlops_quiz.store.schema import parse_points_made
-
     if value is None:
         return None
     if not isinstance(value, str) or parse_points_made(value) is None:

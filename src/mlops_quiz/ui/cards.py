@@ -16,14 +16,15 @@ from rich.table import Table
 from rich.text import Text
 
 from mlops_quiz.bank import choice_letter, cloze_text
-from mlops_quiz.render import literal
 from mlops_quiz.scheduling import MATURE_DAYS
+from mlops_quiz.study.cards import grade_outcomes, marks, state_name
+from mlops_quiz.ui.render import literal
 
 if TYPE_CHECKING:
-    from mlops_quiz.cards import CardView
     from mlops_quiz.config.settings import Resolved, Setting
-    from mlops_quiz.stats import Stats
     from mlops_quiz.store import ProfileSummary
+    from mlops_quiz.study.cards import CardView
+    from mlops_quiz.study.stats import Stats
 
 MIN_PROMPT_WIDTH = 10
 COLUMN_GAP = 3
@@ -87,8 +88,6 @@ def _when(day: date | None, today: date) -> str:
 
 
 def card_view(view: CardView) -> Group:
-    from mlops_quiz.cards import grade_outcomes, marks, state_name
-
     q = view.question
     body: list[Any] = [literal(cloze_text(q.prompt) if q.type == "cloze" else q.prompt)]
     for n, choice in enumerate(q.choices):

@@ -22,6 +22,7 @@ from mlops_quiz.scheduling import (
     is_mature,
     next_state,
 )
+from mlops_quiz.text import fold, visible
 
 if TYPE_CHECKING:
     from mlops_quiz.store import CardFlags, HistoryEntry
@@ -172,8 +173,6 @@ class CardView:
 def search(questions: Sequence[Question], text: str) -> list[Question]:
     """Questions whose id, prompt, answer, key points, choices or tags contain the text,
     ignoring case and accents, in bank order."""
-    from mlops_quiz.text import fold
-
     if len(text) > MAX_SEARCH_LENGTH:
         raise BadInputError(f"the search text is longer than {MAX_SEARCH_LENGTH} characters")
     needle = fold(text)
@@ -195,8 +194,6 @@ def chosen(
     by_id = bank.by_id()
     unknown = [qid for qid in dict.fromkeys(ids) if qid not in by_id]
     if unknown:
-        from mlops_quiz.text import visible
-
         names = ", ".join(repr(visible(qid, keep_newlines=False)) for qid in unknown[:5])
         more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
         raise BadInputError(

@@ -12,8 +12,8 @@ from typing import Any
 
 from mlops_quiz.bank import Bank
 from mlops_quiz.scheduling import MATURE_DAYS
-from mlops_quiz.stats import MissedPoint, most_missed, streak
 from mlops_quiz.store.class_report import ClassActivity
+from mlops_quiz.study.stats import MissedPoint, most_missed, streak
 
 
 def share(part: int, whole: int) -> float | None:

@@ -29,11 +29,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mlops_quiz import render
 from mlops_quiz.bank import Bank, Question, choice_letter
 from mlops_quiz.checking import Check, NotAnAnswer, check_answer, is_quick
+from mlops_quiz.checking.words import check_question, suggest_grade
 from mlops_quiz.scheduling import GRADE_MAX, GRADE_MIN
-from mlops_quiz.session import Item, StudySession
+from mlops_quiz.store.schema import format_points_made
+from mlops_quiz.study.session import Item, StudySession
+from mlops_quiz.ui import render
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -77,8 +79,6 @@ class PointMarks:
 
     @property
     def suggested(self) -> int | None:
-        from mlops_quiz.checking.words import suggest_grade
-
         empty = self.found.empty and not any(self.made)
         return suggest_grade(sum(self.made), len(self.made), empty=empty, quick=self.quick)
 
@@ -95,8 +95,6 @@ class PointMarks:
             self.made[n - 1] = made
 
     def recorded(self) -> str:
-        from mlops_quiz.store.schema import format_points_made
-
         return format_points_made(self.made)
 
 
@@ -104,8 +102,6 @@ def check_points(q: Question, typed: str, seconds: float) -> PointMarks | None:
     """The key points an open answer made, or None for another type or no key points."""
     if q.type != "open" or not q.key_points:
         return None
-    from mlops_quiz.checking.words import check_question
-
     quick = is_quick(seconds, q, typed)
     return PointMarks(check_question(q, typed, quick=quick), quick)
 

@@ -19,15 +19,16 @@ from rich.table import Table
 from rich.text import Text
 
 from mlops_quiz.bank import Bank, Question, choice_letter, cloze_text
+from mlops_quiz.checking import other_answers
 from mlops_quiz.scheduling import GRADE_MEANINGS, CardState
 from mlops_quiz.text import visible
 
 if TYPE_CHECKING:
     from mlops_quiz.checking import Check
     from mlops_quiz.checking.words import OpenCheck
-    from mlops_quiz.class_report import ClassReportResult
-    from mlops_quiz.session import Item, StudySession, Summary
-    from mlops_quiz.stats import Stats
+    from mlops_quiz.classroom.report import ClassReportResult
+    from mlops_quiz.study.session import Item, StudySession, Summary
+    from mlops_quiz.study.stats import Stats
 
 BAR_WIDTH = 30
 
@@ -161,8 +162,6 @@ def _choice_lines(q: Question, check: Check | None, order: Sequence[int] | None)
 
 
 def _gap_lines(q: Question, check: Check | None) -> list[Any]:
-    from mlops_quiz.checking import other_answers
-
     filled = Text()
     pieces = re.split(r"(\{\{.*?\}\})", q.prompt, flags=re.DOTALL)
     gap = 0

@@ -14,6 +14,7 @@ from typing import Any
 from mlops_quiz.bank import Bank, Question
 from mlops_quiz.scheduling import is_leech, is_mature
 from mlops_quiz.store import Store
+from mlops_quiz.store.schema import parse_points_made
 
 FORECAST_DAYS = 7
 HISTORY_DAYS = 30
@@ -173,8 +174,6 @@ def most_missed(
     """The key points missed most often (then by share missed, then in bank order), from the
     key points made recorded with each answer. An answer recorded when its item had another
     number of key points is left out: the numbers would point at other points."""
-    from mlops_quiz.store.schema import parse_points_made
-
     by_id = {q.id: q for q in questions if q.type == "open" and q.key_points}
     order = {qid: n for n, qid in enumerate(by_id)}
     answers: dict[str, int] = {}
