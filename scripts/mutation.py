@@ -43,17 +43,17 @@ class Target:
 
 MODULES: dict[str, Target] = {
     "scheduler": Target(
-        (f"{PACKAGE}/scheduler.py",),
+        (f"{PACKAGE}/scheduling/sm2.py",),
         ("tests/test_scheduler.py", "tests/test_rules_scheduler.py"),
         90,
     ),
     "checking": Target(
-        (f"{PACKAGE}/checking.py",),
+        (f"{PACKAGE}/checking/choices.py", f"{PACKAGE}/checking/grade.py"),
         ("tests/test_checking.py", "tests/test_rules_checking.py"),
         90,
     ),
     "session": Target(
-        (f"{PACKAGE}/session.py",),
+        (f"{PACKAGE}/study/session.py",),
         ("tests/test_session.py", "tests/test_rules_session.py"),
         80,
     ),
@@ -63,17 +63,23 @@ MODULES: dict[str, Target] = {
         80,
     ),
     "bank": Target(
-        (f"{PACKAGE}/bank.py",),
+        (
+            f"{PACKAGE}/bank/model.py",
+            f"{PACKAGE}/bank/reading.py",
+            f"{PACKAGE}/bank/fields.py",
+            f"{PACKAGE}/bank/entries.py",
+            f"{PACKAGE}/bank/loading.py",
+        ),
         ("tests/test_bank.py", "tests/test_rules_bank.py"),
         80,
     ),
     "authoring": Target(
-        (f"{PACKAGE}/authoring.py",),
+        (f"{PACKAGE}/bank/authoring.py",),
         ("tests/test_authoring.py", "tests/test_rules_authoring.py"),
         80,
     ),
     "grading": Target(
-        (f"{PACKAGE}/grading.py",),
+        (f"{PACKAGE}/checking/words.py", f"{PACKAGE}/checking/vocabulary.py"),
         ("tests/test_grading.py", "tests/test_rules_grading.py"),
         80,
         ("tests/test_grading.py::test_evaluation_script_smoke_run",),

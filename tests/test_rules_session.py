@@ -18,8 +18,8 @@ import pytest
 from mlops_quiz.bank import Bank, parse_text
 from mlops_quiz.errors import BadInputError
 from mlops_quiz.scheduling import CardState
-from mlops_quiz.session import Outlook, StudySession
 from mlops_quiz.store import ReviewRecord, Store
+from mlops_quiz.study.session import Outlook, StudySession
 
 NOON = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 TODAY = date(2026, 11, 26)

@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 
 from mlops_quiz.bank import load_bank
-from mlops_quiz.session import StudySession
 from mlops_quiz.store import KIND_CRAM, KIND_REPEAT, KIND_REVIEW, Store
+from mlops_quiz.study.session import StudySession
 
 NOON = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from mlops_quiz.bank import load_bank
 from mlops_quiz.scheduling import CardState, next_state
-from mlops_quiz.stats import compute, streak
 from mlops_quiz.store import KIND_REPEAT, KIND_REVIEW, ReviewRecord, Store
+from mlops_quiz.study.stats import compute, streak
 
 TODAY = date(2026, 11, 26)
 
