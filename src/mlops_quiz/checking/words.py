@@ -279,9 +279,9 @@ def _words(text: str) -> list[tuple[str, int, int]]:
 
 @lru_cache(maxsize=1)
 def _stemmer() -> object:
-    import snowballstemmer
+    import Stemmer  # PyStemmer: Snowball's C stemmers, one small extension module
 
-    return snowballstemmer.stemmer("english")
+    return Stemmer.Stemmer("english")
 
 
 @lru_cache(maxsize=8192)

@@ -1,0 +1,148 @@
+"""What each daily command imports: nothing it does not need.
+
+Each command runs as the installed console script with ``PYTHONPROFILEIMPORTTIME`` (the
+environment form of ``-X importtime``), and the modules it imported are read from what Python
+printed. A new heavy import on a daily path then fails here, not a learner's patience; nothing
+is timed.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import console_script
+
+BANK = """\
+topics:
+  - id: t
+    title: T
+questions:
+  - id: gaps
+    topic: t
+    type: cloze
+    prompt: "SM-2 starts at an E-Factor of {{2.5}}."
+  - id: letters
+    topic: t
+    type: mcq
+    prompt: "Which is a scheduler?"
+    choices: [SM-2, YAML]
+    correct: a
+    shuffle: false
+  - id: words
+    topic: t
+    type: open
+    prompt: "What does a data pipeline do?"
+    answer: "It moves and transforms data."
+    key_points: [moves data, transforms data]
+"""
+
+HEAVY_EVERYWHERE = {
+    "genanki",
+    "psycopg",
+    "fsrs",
+    "fsrs_rs_python",
+    "torch",
+    "mlops_quiz.transfer",
+    "mlops_quiz.transfer.spreadsheet",
+    "mlops_quiz.transfer.progress",
+}
+"""Never imported by a daily command: each belongs to a command of its own (export and
+import, the class, FSRS profiles). The standard library's ``csv`` comes with SQLAlchemy
+(through ``importlib.metadata``), so only the commands that need no database are held to it."""
+MODEL = {"numpy", "tokenizers", "safetensors"}
+"""The meaning matcher's libraries: only an open answer may need them."""
+STEMMER = {"Stemmer", "snowballstemmer", "rapidfuzz"}
+"""The word matcher's libraries: only an open answer needs them."""
+
+
+def imported(args: list[str], env: dict[str, str], stdin: str = "") -> set[str]:
+    result = subprocess.run(
+        [console_script(), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPROFILEIMPORTTIME": "1", "MLOPS_QUIZ_NOW": "2026-03-02T09:00"},
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    names = re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s*(\S+)$", result.stderr, re.M)
+    assert names, "Python printed no import times"
+    return {name.split(".")[0] for name in names} | set(names)
+
+
+@pytest.fixture
+def bank(tmp_path: Path) -> Path:
+    path = tmp_path / "bank.yaml"
+    path.write_text(BANK, encoding="utf-8")
+    return path
+
+
+def study_one(item: str, answer: str, bank: Path, env: dict[str, str]) -> set[str]:
+    return imported(
+        ["study", "--bank", str(bank), "--id", item, "--limit", "1"], env, f"{answer}\n\n"
+    )
+
+
+def test_the_import_report_is_read(script_env: dict[str, str], bank: Path) -> None:
+    modules = study_one("words", "it moves data", bank, script_env)
+    # an open answer is checked by the word matcher: the parse sees its libraries
+    assert {"Stemmer", "rapidfuzz"} <= modules
+    assert "mlops_quiz.checking.words" in modules
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["--version"], ["stats"], ["list"], ["study", "--help"]],
+    ids=["help", "version", "stats", "list", "study-help"],
+)
+def test_reading_commands_import_no_checker_and_no_transfer_library(
+    args: list[str], script_env: dict[str, str], bank: Path
+) -> None:
+    if args[0] in {"stats", "list"}:
+        args = [*args, "--bank", str(bank)]
+    modules = imported(args, script_env)
+    assert modules.isdisjoint(HEAVY_EVERYWHERE | MODEL | STEMMER), modules & (
+        HEAVY_EVERYWHERE | MODEL | STEMMER
+    )
+
+
+def test_help_and_version_import_no_database_layer(script_env: dict[str, str]) -> None:
+    for args in (["--help"], ["--version"]):
+        modules = imported(args, script_env)
+        assert "sqlalchemy" not in modules, args
+        assert "yaml" not in modules, args
+        assert "csv" not in modules, args
+
+
+@pytest.mark.parametrize(("item", "answer"), [("gaps", "2.5"), ("letters", "a")])
+def test_a_cloze_or_mcq_review_imports_no_matcher(
+    item: str, answer: str, script_env: dict[str, str], bank: Path
+) -> None:
+    modules = study_one(item, answer, bank, script_env)
+    assert "mlops_quiz.study.loop" in modules  # it did run a session
+    unwanted = HEAVY_EVERYWHERE | MODEL | STEMMER
+    assert modules.isdisjoint(unwanted), modules & unwanted
+
+
+def test_an_open_review_and_check_import_no_transfer_library(
+    script_env: dict[str, str], bank: Path
+) -> None:
+    for modules in (
+        study_one("words", "it moves data", bank, script_env),
+        imported(["check", "words", "--answer", "it moves data", "--bank", str(bank)], script_env),
+    ):
+        assert modules.isdisjoint(HEAVY_EVERYWHERE), modules & HEAVY_EVERYWHERE
+
+
+def test_the_stemmer_loads_no_other_language(script_env: dict[str, str], bank: Path) -> None:
+    modules = imported(
+        ["check", "words", "--answer", "it moves data", "--bank", str(bank)], script_env
+    )
+    # PyStemmer is one extension module; the pure-Python package imports all its languages
+    assert "Stemmer" in modules
+    assert not {m for m in modules if m.endswith("_stemmer") or m == "snowballstemmer"}
