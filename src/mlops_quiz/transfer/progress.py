@@ -55,8 +55,10 @@ def _state_json(state: CardState) -> dict[str, Any]:
 
 
 def write_history(profile: str, records: Sequence[ReviewRecord], out: IO[bytes]) -> None:
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # as json.dumps, built once
     header = {"format": FORMAT, "version": VERSION, "profile": profile, "answers": len(records)}
-    out.write((json.dumps(header, ensure_ascii=False) + "\n").encode("utf-8"))
+    out.write((encode(header) + "\n").encode("utf-8"))
+    lines: list[str] = []
     for key, record in zip(Store.answer_ids(records), records, strict=True):
         line = {
             "id": key,
@@ -72,7 +74,12 @@ def write_history(profile: str, records: Sequence[ReviewRecord], out: IO[bytes])
         }
         if record.key_points_made is not None:
             line["key_points_made"] = record.key_points_made
-        out.write((json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8"))
+        lines.append(encode(line))
+        if len(lines) >= 1000:
+            out.write(("\n".join(lines) + "\n").encode("utf-8"))
+            lines.clear()
+    if lines:
+        out.write(("\n".join(lines) + "\n").encode("utf-8"))
 
 
 class _LineError(Exception):
