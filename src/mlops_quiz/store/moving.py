@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     and_,
+    bindparam,
     delete,
     insert,
     select,
@@ -134,6 +135,8 @@ class MovingProgress(StoreBase):
             by_question: dict[str, list[Any]] = {}
             for row in self._log_rows(conn, profile, touched) if touched else []:
                 by_question.setdefault(row.question_id, []).append(row)
+            rewrites: list[dict[str, Any]] = []
+            new_cards: list[dict[str, Any]] = []
             for qid, rows in by_question.items():
                 state = CardState()
                 first_day: date | None = None
@@ -149,27 +152,47 @@ class MovingProgress(StoreBase):
                         counts[1] += row.grade >= PASSING_GRADE
                     logged = (_state_from(row, "before_"), _state_from(row, "after_"))
                     if logged != (before, state):
-                        conn.execute(
-                            update(reviews)
-                            .where(reviews.c.id == row.id)
-                            .values(
+                        rewrites.append(
+                            {
+                                "row_id": row.id,
                                 **_state_columns("before_", before),
                                 **_state_columns("after_", state),
-                            )
+                            }
                         )
-                if counts[0] == 0:
-                    continue
-                where = and_(cards.c.profile == profile, cards.c.question_id == qid)
-                conn.execute(delete(cards).where(where))
-                conn.execute(
-                    insert(cards).values(
-                        profile=profile,
-                        question_id=qid,
-                        introduced_on=first_day,
-                        last_reviewed_at=last_at,
-                        reviews=counts[0],
-                        passes=counts[1],
-                        **_state_columns("", state),
+                if counts[0]:
+                    new_cards.append(
+                        {
+                            "profile": profile,
+                            "question_id": qid,
+                            "introduced_on": first_day,
+                            "last_reviewed_at": last_at,
+                            "reviews": counts[0],
+                            "passes": counts[1],
+                            **_state_columns("", state),
+                        }
                     )
+            # One statement each, run for many rows (executemany): compiling a statement per
+            # row took most of the time of a large import.
+            if rewrites:
+                columns = [name for name in rewrites[0] if name != "row_id"]
+                conn.execute(
+                    update(reviews)
+                    .where(reviews.c.id == bindparam("row_id"))
+                    .values({name: bindparam(name) for name in columns}),
+                    rewrites,
                 )
+            if new_cards:
+                conn.execute(
+                    delete(cards).where(
+                        and_(
+                            cards.c.profile == bindparam("old_profile"),
+                            cards.c.question_id == bindparam("old_question"),
+                        )
+                    ),
+                    [
+                        {"old_profile": c["profile"], "old_question": c["question_id"]}
+                        for c in new_cards
+                    ],
+                )
+                conn.execute(insert(cards), new_cards)
         return len(new), len(incoming) - len(new)
