@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -286,3 +287,27 @@ def test_add_history_leaves_the_other_cards_alone(store: Store):
     store.add_history("default", [record("q", DAY2, 5, FIRST, SECOND)])
     assert store.card("default", "r") == LAPSED._replace(lapses=0)
     assert store.scheduling_results("default") == {"q": (2, 2), "r": (1, 0)}
+
+
+def test_history_is_in_time_order_whatever_the_offsets(store: Store):
+    # 09:30 at +02:00 is 07:30 UTC: before 08:00 UTC, though it sorts after it as text
+    east = timezone(timedelta(hours=2))
+    late = replace(
+        record("q1", DAY1, 4, NEW, FIRST),
+        reviewed_at=datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc),
+    )
+    early = replace(
+        record("q2", DAY1, 4, NEW, FIRST),
+        reviewed_at=datetime(2026, 11, 26, 9, 30, tzinfo=east),
+    )
+    store.record("default", late)
+    store.record("default", early)
+    assert [r.question_id for r in store.history("default")] == ["q2", "q1"]
+
+
+def test_history_reads_back_what_was_recorded(store: Store):
+    first = record("q1", DAY1, 4, NEW, FIRST)
+    second = record("q1", DAY2, 1, FIRST, LAPSED, hour=10)
+    store.record("default", first)
+    store.record("default", second)
+    assert store.history("default") == [first, second]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -60,11 +61,11 @@ class MovingProgress(StoreBase):
 
     @staticmethod
     def _records(rows: Iterable[Any]) -> list[ReviewRecord]:
-        """Log rows as records. Rows are read by position: a row's attribute access goes
-        through a mapping per call, which took most of the time of exporting a long log."""
+        """Log rows as records. Rows are read by position (a row's attribute access goes
+        through a mapping per call) and their dates parsed here when the driver gives text."""
         at = {column.name: n for n, column in enumerate(reviews.columns)}
-        before = [at[f"before_{name}"] for name in CardState._fields]
-        after = [at[f"after_{name}"] for name in CardState._fields]
+        get_before = itemgetter(*(at[f"before_{name}"] for name in CardState._fields))
+        get_after = itemgetter(*(at[f"after_{name}"] for name in CardState._fields))
         question, moment, day, grade, answer, duration, kind, points = (
             at[name]
             for name in (
@@ -78,22 +79,28 @@ class MovingProgress(StoreBase):
                 "key_points_made",
             )
         )
+        due = CardState._fields.index("due")
         parse_moment = datetime.fromisoformat
+
+        def state(values: tuple[Any, ...]) -> CardState:
+            if isinstance(values[due], str):
+                values = (*values[:due], date.fromisoformat(values[due]), *values[due + 1 :])
+            return CardState(*values)
+
         records = []
-        for row in rows:
-            values = tuple(row)
+        for values in rows:
             records.append(
                 ReviewRecord(
-                    question_id=values[question],
-                    reviewed_at=parse_moment(values[moment]),
-                    day=_as_date(values[day]) or date.min,
-                    grade=values[grade],
-                    answer=values[answer],
-                    duration_ms=values[duration],
-                    kind=values[kind],
-                    before=CardState(*[values[n] for n in before]),
-                    after=CardState(*[values[n] for n in after]),
-                    key_points_made=values[points],
+                    values[question],
+                    parse_moment(values[moment]),
+                    _as_date(values[day]) or date.min,
+                    values[grade],
+                    values[answer],
+                    values[duration],
+                    values[kind],
+                    state(get_before(values)),
+                    state(get_after(values)),
+                    values[points],
                 )
             )
         return records
@@ -107,9 +114,32 @@ class MovingProgress(StoreBase):
         rows.sort(key=lambda row: (datetime.fromisoformat(row.reviewed_at), row.id))
         return rows
 
+    def _raw_log_rows(self, conn: Connection, profile: str) -> list[tuple[Any, ...]]:
+        """A profile's whole log as the driver gives it (dates as text), in time order."""
+        names = ", ".join(f'"{column.name}"' for column in reviews.columns)
+        query = f"SELECT {names} FROM reviews WHERE profile = ?"
+        rows = list(conn.exec_driver_sql(query, (profile,)).fetchall())
+        names_in_order = [c.name for c in reviews.columns]
+        return self._in_time_order(
+            rows, names_in_order.index("reviewed_at"), names_in_order.index("id")
+        )
+
+    @staticmethod
+    def _in_time_order(rows: list[Any], moment: int, row_id: int) -> list[Any]:
+        """Rows sorted by when they were answered, then by id. Moments written with one and
+        the same UTC offset sort as text; others are compared as times."""
+        offsets = {row[moment][-6:] for row in rows}
+        if len(offsets) <= 1:
+            rows.sort(key=itemgetter(moment, row_id))
+        else:
+            rows.sort(key=lambda row: (datetime.fromisoformat(row[moment]), row[row_id]))
+        return rows
+
     def history(self, profile: str) -> list[ReviewRecord]:
         """Every answer of a profile, in time order."""
         with self._guard("read"), self._read() as conn:
+            if conn.dialect.name == "sqlite":
+                return self._records(self._raw_log_rows(conn, profile))
             return self._records(self._log_rows(conn, profile))
 
     def merge_history(self, profile: str, records: Iterable[ReviewRecord]) -> tuple[int, int]:
