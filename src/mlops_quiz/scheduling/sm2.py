@@ -8,6 +8,7 @@ number of hundredths, and intervals are rounded up with integer division, so gra
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
@@ -120,3 +121,25 @@ def is_mature(state: CardState) -> bool:
 
 def is_leech(state: CardState) -> bool:
     return state.lapses >= LEECH_LAPSES
+
+
+class Sm2:
+    """SM-2 as a scheduler: the log before a review does not matter, the state says it all."""
+
+    name = "sm2"
+
+    def next_state(
+        self, before: CardState, grade: int, today: date, past: Sequence[tuple[date, int]]
+    ) -> CardState:
+        return next_state(before, grade, today)
+
+    def replay(self, past: Sequence[tuple[date, int]]) -> CardState:
+        state = NEW_CARD
+        for day, grade in past:
+            state = next_state(state, grade, day)
+        return state
+
+    def preview(
+        self, before: CardState, today: date, past: Sequence[tuple[date, int]]
+    ) -> dict[int, int]:
+        return {grade: next_state(before, grade, today).interval for grade in GRADE_MEANINGS}

@@ -1,0 +1,120 @@
+"""FSRS-6, through fsrs-rs-python (the Rust engine Anki uses), in whole days.
+
+A card's memory (stability and difficulty) is a function of its scheduling reviews: their
+grades and the days between them. It is folded here from the card's log whenever it is needed,
+so nothing but the log has to be kept, and switching a profile to FSRS or back loses nothing.
+Grades map to FSRS's ratings: 0, 1 and 2 are Again; 3 Hard; 4 Good; 5 Easy. There are no
+learning steps (the session's same-day repeats bring back what was graded below 4, and do not
+change the schedule) and no fuzz: the interval is the library's, rounded to whole days.
+
+The E-Factor, repetitions and lapses of the card state keep their SM-2 meaning (they depend on
+the grades alone), so a card carries both; only the interval and the due date are FSRS's.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any, NamedTuple
+
+from mlops_quiz.scheduling import sm2
+from mlops_quiz.scheduling.interface import PastReview
+from mlops_quiz.scheduling.sm2 import MAX_INTERVAL, CardState
+
+NAME = "fsrs"
+DEFAULT_RETENTION = 0.90
+MIN_RETENTION = 0.70
+MAX_RETENTION = 0.97
+RATINGS = {0: 1, 1: 1, 2: 1, 3: 2, 4: 3, 5: 4}
+"""Our grades as FSRS ratings: 1 Again, 2 Hard, 3 Good, 4 Easy."""
+_RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+DECAY_PARAMETER = 20
+"""The index of FSRS-6's decay in its 21 parameters."""
+
+
+class Memory(NamedTuple):
+    """A card's memory in FSRS: how many days until recall falls to 90% (stability), and how
+    hard the card is, from 1 to 10 (difficulty)."""
+
+    stability: float
+    difficulty: float
+
+
+def default_parameters() -> list[float]:
+    import fsrs_rs_python
+
+    return list(fsrs_rs_python.DEFAULT_PARAMETERS)
+
+
+def whole_days(interval: float) -> int:
+    """The library's interval in whole days: rounded, at least one, at most MAX_INTERVAL."""
+    return min(max(1, round(interval)), MAX_INTERVAL)
+
+
+class Fsrs:
+    """FSRS with the given parameters (FSRS-6's defaults if none) and desired retention."""
+
+    name = NAME
+
+    def __init__(
+        self, desired_retention: float = DEFAULT_RETENTION, parameters: Sequence[float] = ()
+    ) -> None:
+        import fsrs_rs_python
+
+        if not MIN_RETENTION <= desired_retention <= MAX_RETENTION:
+            raise ValueError(
+                f"desired retention must be from {MIN_RETENTION} to {MAX_RETENTION}, "
+                f"not {desired_retention}"
+            )
+        self.parameters = list(parameters) or default_parameters()
+        self.desired_retention = desired_retention
+        self._engine: Any = fsrs_rs_python.FSRS(self.parameters)
+
+    def _next(self, memory: Memory | None, days: int) -> Any:
+        import fsrs_rs_python
+
+        current = None if memory is None else fsrs_rs_python.MemoryState(*memory)
+        return self._engine.next_states(current, self.desired_retention, days)
+
+    def memory(self, past: Sequence[PastReview]) -> Memory | None:
+        """The memory after these scheduling reviews (in order), or None before the first."""
+        memory: Memory | None = None
+        previous: date | None = None
+        for day, grade in past:
+            days = (day - previous).days if previous is not None else 0
+            chosen = getattr(self._next(memory, max(0, days)), _RATING_NAMES[RATINGS[grade]])
+            memory = Memory(chosen.memory.stability, chosen.memory.difficulty)
+            previous = day
+        return memory
+
+    def intervals(self, past: Sequence[PastReview], today: date) -> dict[int, int]:
+        """The next interval in days for each rating (1-4), reviewed on ``today``."""
+        memory = self.memory(past)
+        days = (today - past[-1][0]).days if past else 0
+        states = self._next(memory, max(0, days))
+        return {r: whole_days(getattr(states, n).interval) for r, n in _RATING_NAMES.items()}
+
+    def next_state(
+        self, before: CardState, grade: int, today: date, past: Sequence[PastReview]
+    ) -> CardState:
+        sm2_after = sm2.next_state(before, grade, today)
+        interval = self.intervals(past, today)[RATINGS[grade]]
+        return sm2_after._replace(interval=interval, due=today + timedelta(days=interval))
+
+    def replay(self, past: Sequence[PastReview]) -> CardState:
+        state = CardState()
+        for n, (day, grade) in enumerate(past):
+            state = self.next_state(state, grade, day, past[:n])
+        return state
+
+    def preview(self, before: CardState, today: date, past: Sequence[PastReview]) -> dict[int, int]:
+        by_rating = self.intervals(past, today)
+        return {grade: by_rating[rating] for grade, rating in RATINGS.items()}
+
+    def retrievability(self, memory: Memory, days: float) -> float:
+        """The probability of recall ``days`` after the last review (FSRS-6's forgetting
+        curve: (1 + factor * t / S) ** -decay, with R = 0.9 when t = S)."""
+        decay = self.parameters[DECAY_PARAMETER]
+        factor = 0.9 ** (-1 / decay) - 1
+        return math.pow(1 + factor * max(0.0, days) / memory.stability, -decay)

@@ -1,0 +1,32 @@
+"""What the session asks a scheduler: the next state after a grade, the state a card's log
+leads to, and the interval each grade would give. SM-2 and FSRS both answer it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Protocol
+
+from mlops_quiz.scheduling.sm2 import CardState
+
+PastReview = tuple[date, int]
+"""One scheduling review of a card's log: its study day and its grade."""
+
+
+class Scheduler(Protocol):
+    name: str
+
+    def next_state(
+        self, before: CardState, grade: int, today: date, past: Sequence[PastReview]
+    ) -> CardState:
+        """The state after a scheduling review graded ``grade`` on ``today``; ``past`` is the
+        card's scheduling reviews before it, in order."""
+        ...
+
+    def replay(self, past: Sequence[PastReview]) -> CardState:
+        """The state a card's scheduling reviews lead to, from a new card."""
+        ...
+
+    def preview(self, before: CardState, today: date, past: Sequence[PastReview]) -> dict[int, int]:
+        """The interval in days each grade (0-5) would give, reviewed on ``today``."""
+        ...

@@ -1,0 +1,93 @@
+"""FSRS beside SM-2. Every expected interval and memory here was printed once by the library
+itself (fsrs-rs-python 0.9.3, FSRS-6 default parameters) with ``FSRS.memory_state`` of the same
+ratings and days and ``FSRS.next_interval``, and written down; none is computed by our code."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from mlops_quiz.scheduling import NEW_CARD, SCHEDULERS, scheduler_for
+from mlops_quiz.scheduling.fsrs import RATINGS, Fsrs
+
+D0 = date(2026, 3, 2)
+# our grades 4, 3, 5, 1, 4 (ratings Good, Hard, Easy, Again, Good) on days 0, 2, 7, 30, 31
+LOG = [(D0, 4), (D0 + timedelta(2), 3), (D0 + timedelta(7), 5), (D0 + timedelta(30), 1)]
+LAST = (D0 + timedelta(31), 4)
+# stability and difficulty after each review, as the library gives them
+MEMORY = [
+    (2.30649995803833, 2.1181039810180664),
+    (7.5133256912231445, 4.7528581619262695),
+    (32.47872543334961, 2.984736204147339),
+    (2.3931689262390137, 7.67935848236084),
+    (4.2654032707214355, 7.66690731048584),
+]
+DAYS_AT_90 = [2, 8, 32, 2, 4]  # the library's intervals 2.31, 7.51, 32.48, 2.39, 4.27
+DAYS_AT_80 = [8, 25, 108, 8, 14]  # 7.65, 24.91, 107.70, 7.94, 14.14
+
+
+def test_grades_map_to_ratings() -> None:
+    assert RATINGS == {0: 1, 1: 1, 2: 1, 3: 2, 4: 3, 5: 4}
+
+
+@pytest.mark.parametrize("n", range(1, 6))
+def test_memory_after_each_review_is_the_librarys(n: int) -> None:
+    memory = Fsrs().memory([*LOG, LAST][:n])
+    assert memory is not None
+    assert memory.stability == pytest.approx(MEMORY[n - 1][0], rel=1e-6)
+    assert memory.difficulty == pytest.approx(MEMORY[n - 1][1], rel=1e-6)
+
+
+@pytest.mark.parametrize(("retention", "days"), [(0.9, DAYS_AT_90), (0.8, DAYS_AT_80)])
+def test_due_dates_are_the_librarys_in_whole_days(retention: float, days: list[int]) -> None:
+    scheduler = Fsrs(retention)
+    past = [*LOG, LAST]
+    for n, (day, _) in enumerate(past):
+        state = scheduler.replay(past[: n + 1])
+        assert state.interval == days[n]
+        assert state.due == day + timedelta(days[n])
+
+
+def test_the_sm2_part_of_an_fsrs_state_follows_the_grades() -> None:
+    state = Fsrs().replay([*LOG, LAST])
+    # SM-2 on 4, 3, 5, 1, 4: the 1 is a lapse, restarts the repetitions and leaves the EF
+    # as it is (EF changes by +0, -0.14, +0.10 for grades 4, 3, 5)
+    assert (state.repetitions, state.lapses) == (1, 1)
+    assert state.ef100 == 250 + 0 - 14 + 10 + 0
+
+
+def test_a_new_card_previews_each_rating() -> None:
+    # first review: Again 0.21, Hard 1.29, Good 2.31, Easy 8.30 days
+    preview = Fsrs().preview(NEW_CARD, D0, [])
+    assert preview == {0: 1, 1: 1, 2: 1, 3: 1, 4: 2, 5: 8}
+
+
+def test_retrievability_is_ninety_percent_after_one_stability() -> None:
+    scheduler = Fsrs()
+    memory = scheduler.memory(LOG)
+    assert memory is not None
+    assert scheduler.retrievability(memory, memory.stability) == pytest.approx(0.9)
+    assert scheduler.retrievability(memory, 0) == pytest.approx(1.0)
+
+
+def test_desired_retention_is_bounded() -> None:
+    for bad in (0.69, 0.98):
+        with pytest.raises(ValueError, match=r"0\.7 to 0\.97"):
+            Fsrs(bad)
+
+
+def test_sm2_previews_its_own_intervals() -> None:
+    sm2 = scheduler_for("sm2")
+    # a card at interval 6, EF 2.5, second repetition done: 5 -> ceil(6 * 2.5) = 15
+    before = NEW_CARD._replace(repetitions=2, interval=6, due=D0)
+    preview = sm2.preview(before, D0, [])
+    assert preview[5] == 15 and preview[4] == 15 and preview[3] == 15
+    assert preview[2] == preview[1] == preview[0] == 1
+
+
+def test_scheduler_for_names_both_and_refuses_others() -> None:
+    assert SCHEDULERS == ("sm2", "fsrs")
+    assert scheduler_for("fsrs").name == "fsrs"
+    with pytest.raises(ValueError, match="unknown scheduler"):
+        scheduler_for("leitner")
