@@ -68,6 +68,7 @@ def study(
 ) -> None:
     """Review the items due today, then new ones. Every answer is saved as it is given."""
     from mlops_quiz.config import bundled_bank_path, now
+    from mlops_quiz.scheduling import scheduler_for
     from mlops_quiz.study import loop as study_loop
     from mlops_quiz.study.session import StudySession
     from mlops_quiz.ui import render
@@ -88,6 +89,7 @@ def study(
             ask_now=ids or (),
             bundled_file=str(bundled_bank_path()),
             suspend_leeches=settings.suspend_leeches,
+            scheduler=scheduler_for(settings.scheduler, settings.desired_retention),
         )
         study_loop.run(session, questions, render.console())
 

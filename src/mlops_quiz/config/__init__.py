@@ -88,6 +88,8 @@ class Settings:
     session_limit: int = 200
     suspend_leeches: bool = False
     colour: bool = True
+    scheduler: str = "sm2"
+    desired_retention: float = 0.9
     sources: dict[str, str] = field(default_factory=dict)
     """Where each setting came from: option, environment, file or default."""
 
@@ -113,5 +115,7 @@ class Settings:
             session_limit=lasting["session_limit"].value,
             suspend_leeches=lasting["suspend_leeches"].value,
             colour=lasting["colour"].value,
+            scheduler=lasting["scheduler"].value,
+            desired_retention=lasting["desired_retention"].value,
             sources={key: item.source for key, item in lasting.items()},
         )

@@ -54,6 +54,28 @@ def _boolean(value: Any) -> bool:
     return value
 
 
+def _choice(*allowed: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if not isinstance(value, str) or value.strip().lower() not in allowed:
+            raise ValueError
+        return value.strip().lower()
+
+    return check
+
+
+def _share(low: float, high: float) -> Callable[[Any], float]:
+    def check(value: Any) -> float:
+        if isinstance(value, str):
+            value = float(value) if re.fullmatch(r"\s*\d*\.?\d+\s*", value) else None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError
+        if not low <= value <= high:
+            raise ValueError
+        return float(value)
+
+    return check
+
+
 def _name(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError
@@ -119,6 +141,24 @@ SETTINGS: dict[str, Setting] = {
             _boolean,
             "true or false",
             "suspend a card when it becomes a leech (8 lapses)",
+        ),
+        Setting(
+            "scheduler",
+            "sm2",
+            "MLOPS_QUIZ_SCHEDULER",
+            None,
+            _choice("sm2", "fsrs"),
+            "sm2 or fsrs",
+            "the scheduler: SM-2 as Wozniak published it, or FSRS-6",
+        ),
+        Setting(
+            "desired_retention",
+            0.9,
+            "MLOPS_QUIZ_DESIRED_RETENTION",
+            None,
+            _share(0.70, 0.97),
+            "a number from 0.70 to 0.97",
+            "under FSRS, the probability of recall each review is planned for",
         ),
         Setting(
             "colour",

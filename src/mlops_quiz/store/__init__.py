@@ -8,9 +8,10 @@ write, so several processes can share one file. Every answer is committed on its
 The package's files say what each part does: ``schema`` (tables, rows), ``migrations``,
 ``sqlite_files`` (checks on SQLite files, WAL, private modes), ``base`` (opening, transactions),
 ``cards`` (card states), ``card_flags`` (suspend, bury, reset, rename), ``review_log``
-(answers), ``upkeep`` (backup, restore, prune), ``moving`` (history out and in), ``classroom``
-(a class on PostgreSQL: roles, row-level security, the published bank) and ``class_report``
-(what the teacher reads). ``Store`` joins them: the rest of the code talks to it.
+(answers), ``upkeep`` (backup, restore, prune), ``moving`` (history out and in),
+``rescheduling`` (cards recomputed for another scheduler), ``classroom`` (a class on
+PostgreSQL: roles, row-level security, the published bank) and ``class_report`` (what the
+teacher reads). ``Store`` joins them: the rest of the code talks to it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from mlops_quiz.store.cards import CardStates
 from mlops_quiz.store.class_report import ClassReport
 from mlops_quiz.store.classroom import ClassInfo, Classroom
 from mlops_quiz.store.moving import MovingProgress
+from mlops_quiz.store.rescheduling import Rescheduling
 from mlops_quiz.store.review_log import ReviewLog
 from mlops_quiz.store.schema import KIND_CRAM, KIND_REPEAT, KIND_REVIEW, ReviewRecord
 from mlops_quiz.store.sqlite_files import check_backup, safe_url
@@ -40,5 +42,14 @@ __all__ = [
 ]
 
 
-class Store(CardStates, ReviewLog, Upkeep, MovingProgress, CardControl, Classroom, ClassReport):
+class Store(
+    CardStates,
+    ReviewLog,
+    Upkeep,
+    MovingProgress,
+    Rescheduling,
+    CardControl,
+    Classroom,
+    ClassReport,
+):
     """The progress database of every profile."""

@@ -149,6 +149,13 @@ def m006_class(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def m007_card_scheduler(conn: Connection) -> None:
+    """Which scheduler computed a card's interval and due date: NULL (every card before this
+    migration) is SM-2. A profile switched to another scheduler has its cards recomputed from
+    their logs (``Store.reschedule``); the log itself is never rewritten."""
+    conn.exec_driver_sql("ALTER TABLE cards ADD COLUMN scheduler VARCHAR(10)")
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial,
     m002_indexes,
@@ -156,6 +163,7 @@ MIGRATIONS: list[Migration] = [
     m004_key_points_made,
     m005_card_flags,
     m006_class,
+    m007_card_scheduler,
 ]
 
 

@@ -33,13 +33,16 @@ from mlops_quiz.store.schema import (
 class ReviewLog(StoreBase):
     """Recording answers and reading the log."""
 
-    def record(self, profile: str, review: ReviewRecord, suspend: bool = False) -> int:
+    def record(
+        self, profile: str, review: ReviewRecord, suspend: bool = False, scheduler: str = "sm2"
+    ) -> int:
         """Log one answer and, for a scheduling review, move the card; one transaction.
-        ``suspend``: the card is suspended too (a leech, when leeches are suspended)."""
+        ``suspend``: the card is suspended too (a leech, when leeches are suspended).
+        ``scheduler``: the name of the scheduler that computed the card's new state."""
         with self._guard("save an answer to"), self._write() as conn:
             result = conn.execute(insert(reviews).values(**_review_row(profile, review)))
             if review.kind == KIND_REVIEW:
-                self._put_card(conn, profile, review)
+                self._put_card(conn, profile, review, scheduler)
                 if suspend:
                     conn.execute(
                         update(cards)
@@ -54,9 +57,12 @@ class ReviewLog(StoreBase):
             key = result.inserted_primary_key
             return int(key[0]) if key else 0
 
-    def _put_card(self, conn: Connection, profile: str, review: ReviewRecord) -> None:
+    def _put_card(
+        self, conn: Connection, profile: str, review: ReviewRecord, scheduler: str = "sm2"
+    ) -> None:
         where = and_(cards.c.profile == profile, cards.c.question_id == review.question_id)
         values: dict[str, Any] = _state_columns("", review.after)
+        values["scheduler"] = None if scheduler == "sm2" else scheduler
         values["last_reviewed_at"] = review.reviewed_at.isoformat()
         passed = int(review.grade >= PASSING_GRADE)
         updated = conn.execute(

@@ -44,6 +44,7 @@ cards = Table(
     Column("passes", Integer, nullable=False, server_default="0"),
     Column("suspended", Integer, nullable=False, server_default="0"),
     Column("buried_until", Date),
+    Column("scheduler", String(10)),
 )
 reviews = Table(
     "reviews",

@@ -389,6 +389,9 @@ def read_grade(
     learner corrects here at a terminal (the suggestion follows them). Raises UndoRequest or
     EndSession."""
     fixable = marks is not None and reader.interactive
+    intervals = session.intervals(session.current) if session.current else None
+    if intervals:
+        con.print(render.intervals_line(intervals))
     while True:
         if marks is not None:
             suggested = marks.suggested

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 from mlops_quiz import scheduling
 from mlops_quiz.bank import Question
 from mlops_quiz.errors import BadInputError
-from mlops_quiz.scheduling import CardState
+from mlops_quiz.scheduling import CardState, PastReview, Scheduler
 from mlops_quiz.store import KIND_CRAM, KIND_REPEAT, KIND_REVIEW, ReviewRecord, Store
 
 DEFAULT_NEW_PER_DAY = 20
@@ -89,6 +89,8 @@ class StudySession:
     limit: int = DEFAULT_LIMIT
     cram: bool = False
     suspend_leeches: bool = False
+    scheduler: Scheduler = field(default_factory=scheduling.Sm2)
+    """What computes the next state of a card; the session never asks which one it is."""
     buried: list[str] = field(default_factory=list)
     """Questions buried during the session."""
     _snapshot: tuple[Item, ...] = ()
@@ -111,6 +113,7 @@ class StudySession:
         ask_now: Sequence[str] = (),
         bundled_file: str | None = None,
         suspend_leeches: bool = False,
+        scheduler: Scheduler | None = None,
     ) -> StudySession:
         """Plan a session. ``ask_now`` (question ids) asks just those items, at once;
         new questions not from ``bundled_file`` (the learner's own) are introduced first."""
@@ -118,6 +121,9 @@ class StudySession:
             raise BadInputError("--new and --limit must be 0 or more")
         started = clock()
         today = scheduling.study_day(started, day_start_hour)
+        scheduler = scheduler or scheduling.Sm2()
+        # cards another scheduler computed follow this one from now on, recomputed from the log
+        store.reschedule(profile, scheduler)
         order = {q.id: n for n, q in enumerate(questions)}
         by_id = {q.id: q for q in questions}
         # Only what the queue needs: the due cards and which questions are not new.
@@ -171,6 +177,7 @@ class StudySession:
             limit=limit,
             cram=cram,
             suspend_leeches=suspend_leeches,
+            scheduler=scheduler,
             _states=dict(states),
             _due_ids=frozenset(q.id for q in due),
             _unstudied=len(fresh),
@@ -205,6 +212,20 @@ class StudySession:
     def state_of(self, question_id: str) -> CardState:
         return self._states.get(question_id, CardState())
 
+    def past_of(self, question_id: str) -> list[PastReview]:
+        """The card's scheduling reviews so far, for a scheduler that reads them (FSRS)."""
+        if isinstance(self.scheduler, scheduling.Sm2):
+            return []  # SM-2's state says it all: no need to read the log
+        return self.store.scheduling_reviews(self.profile, [question_id]).get(question_id, [])
+
+    def intervals(self, item: Item) -> dict[int, int] | None:
+        """The interval in days each grade would give this item, or None when grading it does
+        not move its schedule (a repeat, cram practice)."""
+        if item.kind != KIND_REVIEW:
+            return None
+        qid = item.question.id
+        return self.scheduler.preview(self.state_of(qid), self.today, self.past_of(qid))
+
     def next_item(self) -> Item | None:
         if not self.queue:
             self.current = None
@@ -226,7 +247,9 @@ class StudySession:
         scheduling.check_grade(grade)
         before = self.state_of(item.question.id)
         after = (
-            scheduling.next_state(before, grade, self.today) if item.kind == KIND_REVIEW else before
+            self.scheduler.next_state(before, grade, self.today, self.past_of(item.question.id))
+            if item.kind == KIND_REVIEW
+            else before
         )
         moment = self.clock().astimezone(timezone.utc)
         suspend = (
@@ -250,6 +273,7 @@ class StudySession:
                 key_points_made=key_points_made,
             ),
             suspend=suspend,
+            scheduler=self.scheduler.name,
         )
         self._states[item.question.id] = after
         answered = Answered(item, review_id, grade, after, self._snapshot, suspend)

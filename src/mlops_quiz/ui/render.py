@@ -306,6 +306,32 @@ def grade_legend() -> Text:
     return text
 
 
+def span(days: int) -> str:
+    """A number of days as Anki's buttons show it: 17d, 2.5mo, 1.3y."""
+    if days < 30:
+        return f"{days}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"
+
+
+def intervals_line(intervals: dict[int, int]) -> Text:
+    """The interval each grade would give, best grade first; grades next to each other that give
+    the same interval share one entry: ``5 17d · 4 15d · 3 12d · 0-2 1d``."""
+    groups: list[list[int]] = []
+    for grade in sorted(intervals, reverse=True):
+        if groups and intervals[groups[-1][0]] == intervals[grade]:
+            groups[-1].append(grade)
+        else:
+            groups.append([grade])
+    parts = [
+        f"{g[0] if len(g) == 1 else f'{g[-1]}-{g[0]}'} {span(intervals[g[0]])}" for g in groups
+    ]
+    text = Text("Next review: ", style="dim")
+    text.append(" · ".join(parts))
+    return text
+
+
 def grade_prompt(suggested: int | None, long_answer: bool = False, marks: bool = False) -> str:
     """The grade prompt; ``marks``: the key points' marks can be corrected here."""
     default = f" [{suggested}]" if suggested is not None else ""
