@@ -23,6 +23,7 @@ from mlops_quiz.cli.common import (
     open_store,
     print_json,
     print_paged,
+    profile_scheduler,
     reports_errors,
     resolve_settings,
     today,
@@ -58,13 +59,19 @@ def show(
     settings = resolve_settings(db, bank, profile)
     questions = load_questions(settings)
     (question,) = chosen(questions, [question_id], [], [])
+    day = today(settings)
+    scheduler = profile_scheduler(settings)
     with open_store(settings, create=False) as store:
+        state = store.card(settings.profile, question.id)
+        past = store.scheduling_reviews(settings.profile, [question.id]).get(question.id, [])
         view = CardView(
             question=question,
-            state=store.card(settings.profile, question.id),
+            state=state,
             flags=store.card_flags(settings.profile).get(question.id),
             history=store.card_history(settings.profile, question.id),
-            today=today(settings),
+            today=day,
+            memory=scheduler.describe(state, day, past),
+            outcomes=scheduler.preview(state, day, past),
         )
     if json_output:
         print_json(view.to_json())

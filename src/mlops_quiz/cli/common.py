@@ -220,6 +220,21 @@ def check_topics(bank: Bank, topics: list[str] | None) -> list[str]:
     return list(topics or [])
 
 
+def profile_scheduler(settings: Settings) -> Any:
+    """The scheduler the settings choose (FSRS and its engine load only when chosen)."""
+    from mlops_quiz.scheduling import scheduler_for
+
+    return scheduler_for(settings.scheduler, settings.desired_retention)
+
+
+def describer(settings: Settings, store: Any, day: Any) -> Any:
+    """How ``list`` and ``show`` describe a card under the profile's scheduler: a function of
+    the question id and card state. The log is read only for a scheduler that needs it."""
+    scheduler = profile_scheduler(settings)
+    past = store.scheduling_reviews(settings.profile) if scheduler.name != "sm2" else {}
+    return lambda qid, state: scheduler.describe(state, day, past.get(qid, []))
+
+
 def today(settings: Settings) -> Any:
     from mlops_quiz.scheduling import study_day
 

@@ -15,10 +15,12 @@ from mlops_quiz.cli.common import (
     TopicOption,
     app,
     check_topics,
+    describer,
     load_questions,
     open_store,
     print_json,
     print_paged,
+    profile_scheduler,
     reports_errors,
     resolve_settings,
     today,
@@ -68,7 +70,6 @@ def study(
 ) -> None:
     """Review the items due today, then new ones. Every answer is saved as it is given."""
     from mlops_quiz.config import bundled_bank_path, now
-    from mlops_quiz.scheduling import scheduler_for
     from mlops_quiz.study import loop as study_loop
     from mlops_quiz.study.session import StudySession
     from mlops_quiz.ui import render
@@ -89,7 +90,7 @@ def study(
             ask_now=ids or (),
             bundled_file=str(bundled_bank_path()),
             suspend_leeches=settings.suspend_leeches,
-            scheduler=scheduler_for(settings.scheduler, settings.desired_retention),
+            scheduler=profile_scheduler(settings),
         )
         study_loop.run(session, questions, render.console())
 
@@ -219,11 +220,14 @@ def list_questions(
     topics = check_topics(questions, topic)
     from mlops_quiz.study.cards import schedule_rows
 
+    day = today(settings)
     with open_store(settings, create=False) as store:
         states = store.cards(settings.profile)
         flags = store.card_flags(settings.profile)
-    day = today(settings)
-    rows = schedule_rows(questions.in_topics(topics), states, flags, day, due_only=due)
+        describe = describer(settings, store, day) if json_output else None
+    rows = schedule_rows(
+        questions.in_topics(topics), states, flags, day, due_only=due, describe=describe
+    )
     if json_output:
         print_json(rows)
         return

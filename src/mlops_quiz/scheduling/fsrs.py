@@ -118,3 +118,20 @@ class Fsrs:
         decay = self.parameters[DECAY_PARAMETER]
         factor = 0.9 ** (-1 / decay) - 1
         return math.pow(1 + factor * max(0.0, days) / memory.stability, -decay)
+
+    def describe(self, state: CardState, today: date, past: Sequence[PastReview]) -> dict[str, Any]:
+        memory = self.memory(past)
+        if memory is None:
+            return {
+                "scheduler": self.name,
+                "stability": None,
+                "difficulty": None,
+                "retrievability": None,
+            }
+        elapsed = (today - past[-1][0]).days
+        return {
+            "scheduler": self.name,
+            "stability": round(memory.stability, 4),
+            "difficulty": round(memory.difficulty, 4),
+            "retrievability": round(self.retrievability(memory, elapsed), 4),
+        }

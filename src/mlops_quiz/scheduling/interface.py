@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from mlops_quiz.scheduling.sm2 import CardState
 
@@ -29,4 +29,9 @@ class Scheduler(Protocol):
 
     def preview(self, before: CardState, today: date, past: Sequence[PastReview]) -> dict[int, int]:
         """The interval in days each grade (0-5) would give, reviewed on ``today``."""
+        ...
+
+    def describe(self, state: CardState, today: date, past: Sequence[PastReview]) -> dict[str, Any]:
+        """The scheduler's own view of a card, for ``show`` and ``list --json``: its name and
+        what it keeps (the E-Factor for SM-2; stability, difficulty, retrievability for FSRS)."""
         ...

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 GRADE_MIN = 0
 GRADE_MAX = 5
@@ -143,3 +143,8 @@ class Sm2:
         self, before: CardState, today: date, past: Sequence[tuple[date, int]]
     ) -> dict[int, int]:
         return {grade: next_state(before, grade, today).interval for grade in GRADE_MEANINGS}
+
+    def describe(
+        self, state: CardState, today: date, past: Sequence[tuple[date, int]]
+    ) -> dict[str, Any]:
+        return {"scheduler": self.name, "ef": state.ef}

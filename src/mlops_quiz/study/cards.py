@@ -6,7 +6,7 @@ Pure functions over the bank and what the store returned: no I/O, "today" passed
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -74,10 +74,15 @@ def shown_prompt(question: Question) -> str:
 
 
 def schedule_row(
-    question: Question, state: CardState, flags: CardFlags | None, today: date
+    question: Question,
+    state: CardState,
+    flags: CardFlags | None,
+    today: date,
+    memory: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """What ``list`` and ``search`` show of one question (and print as JSON)."""
-    return {
+    """What ``list`` and ``search`` show of one question (and print as JSON); ``memory``: the
+    scheduler's own view of the card (``Scheduler.describe``)."""
+    row = {
         "id": question.id,
         "topic": question.topic,
         "type": question.type,
@@ -90,6 +95,9 @@ def schedule_row(
         "state": state_name(state, flags, today),
         "marks": marks(state, flags, today),
     }
+    if memory is not None:
+        row["memory"] = memory
+    return row
 
 
 def schedule_rows(
@@ -98,8 +106,10 @@ def schedule_rows(
     flags: dict[str, CardFlags],
     today: date,
     due_only: bool = False,
+    describe: Callable[[str, CardState], dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """A row per question; ``due_only``: those due today (not suspended or buried)."""
+    """A row per question; ``due_only``: those due today (not suspended or buried);
+    ``describe``: the scheduler's view of a card (by question id and state), in each row."""
     rows = []
     for q in questions:
         state = states.get(q.id, NEW_CARD)
@@ -110,7 +120,8 @@ def schedule_rows(
             or (flag is not None and (flag.suspended or flag.buried(today)))
         ):
             continue
-        rows.append(schedule_row(q, state, flag, today))
+        memory = describe(q.id, state) if describe is not None else None
+        rows.append(schedule_row(q, state, flag, today, memory))
     return rows
 
 
@@ -123,6 +134,10 @@ class CardView:
     flags: CardFlags | None
     history: list[HistoryEntry]
     today: date
+    memory: dict[str, Any] | None = None
+    """The scheduler's own view of the card (``Scheduler.describe``)."""
+    outcomes: dict[int, int] | None = None
+    """The interval each grade would give today, by the profile's scheduler (SM-2's if None)."""
 
     def to_json(self) -> dict[str, Any]:
         q = self.question
@@ -151,8 +166,14 @@ class CardView:
                     else None
                 ),
             },
+            "memory": self.memory,
             "if_graded_today": {
-                str(grade): interval for grade, interval in grade_outcomes(self.state, self.today)
+                str(grade): interval
+                for grade, interval in (
+                    sorted(self.outcomes.items())
+                    if self.outcomes is not None
+                    else grade_outcomes(self.state, self.today)
+                )
             },
             "history": [
                 {

@@ -114,12 +114,25 @@ def card_view(view: CardView) -> Group:
     schedule.add_row("state", state_text)
     schedule.add_row("repetitions", str(state.repetitions))
     schedule.add_row("interval", f"{state.interval} d (mature from {MATURE_DAYS} d)")
-    schedule.add_row("EF", f"{state.ef:.2f}")
+    memory = view.memory or {}
+    if memory.get("scheduler") == "fsrs":
+        if memory.get("stability") is not None:
+            schedule.add_row("stability", f"{memory['stability']:.2f} d")
+            schedule.add_row("difficulty", f"{memory['difficulty']:.2f} (1 to 10)")
+            schedule.add_row("retrievability", f"{memory['retrievability']:.0%} today")
+        schedule.add_row("EF (SM-2)", f"{state.ef:.2f}")
+    else:
+        schedule.add_row("EF", f"{state.ef:.2f}")
     schedule.add_row("due", _when(state.due, view.today))
     schedule.add_row("lapses", str(state.lapses))
     if view.flags is not None and view.flags.buried(view.today) and view.flags.buried_until:
         schedule.add_row("buried until", view.flags.buried_until.isoformat())
-    outcomes = "  ".join(f"{g}: {n} d" for g, n in grade_outcomes(state, view.today))
+    pairs = (
+        sorted(view.outcomes.items())
+        if view.outcomes is not None
+        else grade_outcomes(state, view.today)
+    )
+    outcomes = "  ".join(f"{g}: {n} d" for g, n in pairs)
     schedule.add_row("if graded today", outcomes)
     parts.append(Panel(schedule, title="Schedule", title_align="left", expand=False))
     if not view.history:

@@ -1,0 +1,156 @@
+"""FSRS through the installed console script: the setting, a profile studied under it, switched
+back to SM-2 and to FSRS again, and the intervals shown at the grade prompt.
+
+Expected FSRS intervals are the library's own (fsrs-rs-python 0.9.3, FSRS-6 defaults, printed
+once and written down, see tests/test_fsrs.py): a first Good gives 2.31 days, then a Hard two
+days later 7.51 days. Expected SM-2 values come from SM-2's text."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import console_script
+from screen import TerminalSession
+
+BANK = """\
+topics:
+  - id: t
+    title: T
+questions:
+  - id: gaps
+    topic: t
+    type: cloze
+    prompt: "SM-2 starts at an E-Factor of {{2.5}}."
+"""
+GAP = "Fill the gap (Enter: don't know): "
+
+
+def run(args: list[str], env: dict[str, str], stdin: str = "", **extra: str):
+    return subprocess.run(
+        [console_script(), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**env, "TZ": "UTC", **extra},
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def bank(tmp_path: Path) -> Path:
+    path = tmp_path / "bank.yaml"
+    path.write_text(BANK, encoding="utf-8")
+    return path
+
+
+def card(env: dict[str, str], bank: Path, now: str, **extra: str) -> dict:
+    result = run(["list", "--json", "--bank", str(bank)], env, MLOPS_QUIZ_NOW=now, **extra)
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    return row
+
+
+def review(env: dict[str, str], bank: Path, now: str, grade: int, **extra: str) -> str:
+    result = run(
+        ["study", "--bank", str(bank), "--limit", "1"],
+        env,
+        f"2.5\n{grade}\n",
+        MLOPS_QUIZ_NOW=now,
+        **extra,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_the_scheduler_setting_and_its_errors(script_env: dict[str, str], quiz_home: Path):
+    assert run(["config", "scheduler", "fsrs"], script_env).returncode == 0
+    assert 'scheduler = "fsrs"' in (quiz_home / "settings.toml").read_text()
+    shown = run(["config"], script_env).stdout
+    assert any(line.split()[:3] == ["scheduler", "fsrs", "file"] for line in shown.splitlines())
+    shown = run(["config"], script_env, MLOPS_QUIZ_SCHEDULER="sm2").stdout
+    assert any(
+        line.split()[:3] == ["scheduler", "sm2", "environment"] for line in shown.splitlines()
+    )
+    bad = run(["config", "scheduler", "leitner"], script_env)
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == "error: scheduler must be sm2 or fsrs, not 'leitner'"
+    bad = run(["config", "desired_retention", "0.99"], script_env)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+    assert run(["config", "desired_retention", "0.85"], script_env).returncode == 0
+
+
+def test_fsrs_schedules_then_switching_keeps_every_answer(script_env, bank: Path):
+    fsrs = {"MLOPS_QUIZ_SCHEDULER": "fsrs"}
+    out = review(script_env, bank, "2026-03-02T09:00", 4, **fsrs)
+    # a new card under FSRS: Again 0.21, Hard 1.29, Good 2.31, Easy 8.30 days
+    assert "Next review: 5 8d · 4 2d · 0-3 1d" in out
+    row = card(script_env, bank, "2026-03-02T10:00", **fsrs)
+    assert (row["interval"], row["due"]) == (2, "2026-03-04")
+    assert row["memory"]["scheduler"] == "fsrs"
+    assert row["memory"]["stability"] == pytest.approx(2.3065, abs=1e-3)
+    review(script_env, bank, "2026-03-04T09:00", 3, **fsrs)
+    row = card(script_env, bank, "2026-03-04T10:00", **fsrs)
+    assert (row["interval"], row["due"]) == (8, "2026-03-12")  # 7.51 days
+    assert row["memory"]["stability"] == pytest.approx(7.5133, abs=1e-3)
+    assert row["memory"]["difficulty"] == pytest.approx(4.7529, abs=1e-3)
+
+    # back to SM-2: grades 4 then 3 give intervals 1 then 6, EF 2.5 - 0.14
+    nothing = run(
+        ["study", "--bank", str(bank), "--limit", "0"],
+        script_env,
+        "",
+        MLOPS_QUIZ_NOW="2026-03-04T11:00",
+    )
+    assert nothing.returncode == 0, nothing.stderr
+    row = card(script_env, bank, "2026-03-04T11:00")
+    assert (row["repetitions"], row["interval"], row["due"], row["ef"]) == (
+        2,
+        6,
+        "2026-03-10",
+        2.36,
+    )
+    assert row["memory"] == {"scheduler": "sm2", "ef": 2.36}
+
+    # and FSRS again: the same schedule as before, from the same log
+    run(
+        ["study", "--bank", str(bank), "--limit", "0"],
+        script_env,
+        "",
+        MLOPS_QUIZ_NOW="2026-03-04T12:00",
+        **fsrs,
+    )
+    row = card(script_env, bank, "2026-03-04T12:00", **fsrs)
+    assert (row["interval"], row["due"]) == (8, "2026-03-12")
+    shown = run(
+        ["show", "gaps", "--json", "--bank", str(bank)],
+        script_env,
+        MLOPS_QUIZ_NOW="2026-03-04T12:00",
+        **fsrs,
+    )
+    history = json.loads(shown.stdout)["history"]
+    assert [(h["day"], h["grade"]) for h in history] == [("2026-03-02", 4), ("2026-03-04", 3)]
+
+
+def test_sm2_shows_its_intervals_at_the_grade_prompt(script_env, bank: Path):
+    out = review(script_env, bank, "2026-03-02T09:00", 4)
+    assert "Next review: 0-5 1d" in out  # a new card: every grade gives one day
+
+
+@pytest.mark.parametrize("cols", [100, 60])
+def test_the_intervals_line_at_a_terminal(script_env, bank: Path, cols: int):
+    env = {**script_env, "MLOPS_QUIZ_SCHEDULER": "fsrs", "MLOPS_QUIZ_NOW": "2026-03-02T09:00"}
+    with TerminalSession(["study", "--bank", str(bank)], env, rows=30, cols=cols) as term:
+        term.wait_for_prompt(GAP)
+        term.sendline("2.5")
+        term.wait_for("Grade 0-5")
+        row = term.index_of("Next review:")
+        assert term.lines[row] == "Next review: 5 8d · 4 2d · 0-3 1d"
+        assert term.lines[row + 1].startswith("Grade 0-5 [5]")
+        term.sendline("4")
+        term.wait_for("Session over")
+        assert term.wait_for_exit() == 0
