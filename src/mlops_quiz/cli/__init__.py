@@ -1,10 +1,10 @@
 """The ``mlops-quiz`` command line: each command parses its options, calls the library, renders.
 
 One module per group of commands, each registered on the one Typer app of ``common``:
-``study`` (study, stats, list, topics), ``cards`` (show, search, suspend, unsuspend, bury,
-reset, profiles, config), ``questions`` (validate, add-question), ``upkeep`` (doctor, backup,
-restore, path), ``transfer`` (export, import) and ``classroom`` (the ``class`` group: a class
-on PostgreSQL).
+``study`` (study, check, optimize, stats, list, topics), ``cards`` (show, search, suspend,
+unsuspend, bury, reset, profiles, config), ``questions`` (validate, add-question), ``upkeep``
+(doctor, backup, restore, path), ``transfer`` (export, import) and ``classroom`` (the ``class``
+group: a class on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ __all__ = ["app", "main"]
 COMMAND_MODULES = ("study", "cards", "questions", "upkeep", "transfer", "classroom")
 """Imported in this order, which is the order of the commands in --help."""
 MODULE_OF = {
-    **dict.fromkeys(("study", "check", "stats", "list", "topics"), "study"),
+    **dict.fromkeys(("study", "check", "optimize", "stats", "list", "topics"), "study"),
     **dict.fromkeys(
         ("show", "search", "suspend", "unsuspend", "bury", "reset", "profiles", "config"), "cards"
     ),

@@ -60,8 +60,8 @@ def show(
     questions = load_questions(settings)
     (question,) = chosen(questions, [question_id], [], [])
     day = today(settings)
-    scheduler = profile_scheduler(settings)
     with open_store(settings, create=False) as store:
+        scheduler = profile_scheduler(settings, store)
         state = store.card(settings.profile, question.id)
         past = store.scheduling_reviews(settings.profile, [question.id]).get(question.id, [])
         view = CardView(

@@ -220,17 +220,28 @@ def check_topics(bank: Bank, topics: list[str] | None) -> list[str]:
     return list(topics or [])
 
 
-def profile_scheduler(settings: Settings) -> Any:
-    """The scheduler the settings choose (FSRS and its engine load only when chosen)."""
+FSRS_PARAMETERS = "fsrs_parameters"
+"""The profile setting that holds the FSRS parameters ``optimize`` fitted (a JSON list)."""
+
+
+def profile_scheduler(settings: Settings, store: Any) -> Any:
+    """The scheduler the settings choose, with the parameters the profile fitted (FSRS and
+    its engine load only when chosen)."""
+    import json
+
     from mlops_quiz.scheduling import scheduler_for
 
-    return scheduler_for(settings.scheduler, settings.desired_retention)
+    parameters: list[float] = []
+    if settings.scheduler == "fsrs":
+        saved = store.profile_setting(settings.profile, FSRS_PARAMETERS)
+        parameters = json.loads(saved) if saved else []
+    return scheduler_for(settings.scheduler, settings.desired_retention, parameters)
 
 
 def describer(settings: Settings, store: Any, day: Any) -> Any:
     """How ``list`` and ``show`` describe a card under the profile's scheduler: a function of
     the question id and card state. The log is read only for a scheduler that needs it."""
-    scheduler = profile_scheduler(settings)
+    scheduler = profile_scheduler(settings, store)
     past = store.scheduling_reviews(settings.profile) if scheduler.name != "sm2" else {}
     return lambda qid, state: scheduler.describe(state, day, past.get(qid, []))
 

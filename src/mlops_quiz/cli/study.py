@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from mlops_quiz.cli.common import (
+    FSRS_PARAMETERS,
     BankOption,
     DbOption,
     JsonOption,
@@ -26,7 +27,8 @@ from mlops_quiz.cli.common import (
     today,
     warn,
 )
-from mlops_quiz.errors import BadInputError
+from mlops_quiz.errors import BadInputError, QuizError
+from mlops_quiz.text import visible
 
 if TYPE_CHECKING:
     from mlops_quiz.bank import Question
@@ -90,7 +92,7 @@ def study(
             ask_now=ids or (),
             bundled_file=str(bundled_bank_path()),
             suspend_leeches=settings.suspend_leeches,
-            scheduler=profile_scheduler(settings),
+            scheduler=profile_scheduler(settings, store),
         )
         study_loop.run(session, questions, render.console())
 
@@ -169,6 +171,47 @@ def _print_verdict(question: Question, answer: str, verdict: dict[str, Any]) -> 
     con = render.console()
     con.print(panel)
     con.print(render.suggestion(verdict["suggested_grade"]))
+
+
+@app.command()
+@reports_errors
+def optimize(
+    json_output: JsonOption = False,
+    profile: ProfileOption = None,
+    db: DbOption = None,
+) -> None:
+    """Fit FSRS's parameters to the profile's own review log and keep them with the profile;
+    prints the log loss and RMSE of predicted recall before and after (lower is better)."""
+    import json
+
+    from mlops_quiz.scheduling.fsrs import NotEnoughReviews, fit
+
+    settings = resolve_settings(db, None, profile)
+    with open_store(settings, create=False) as store:
+        logs = store.scheduling_reviews(settings.profile)
+        try:
+            result = fit(logs)
+        except NotEnoughReviews as exc:
+            raise QuizError(str(exc)) from None
+        store.set_profile_setting(
+            settings.profile, FSRS_PARAMETERS, json.dumps([round(w, 6) for w in result.parameters])
+        )
+    summary = {
+        "profile": settings.profile,
+        "reviews": result.reviews,
+        "before": {"log_loss": result.before.log_loss, "rmse": result.before.rmse},
+        "after": {"log_loss": result.after.log_loss, "rmse": result.after.rmse},
+        "parameters": result.parameters,
+    }
+    if json_output:
+        print_json(summary)
+        return
+    print(f"fitted FSRS to {result.reviews:,} reviews of profile {visible(settings.profile)!r}")
+    print("                     log loss    RMSE")
+    print(f"  default parameters   {result.before.log_loss:.4f}   {result.before.rmse:.4f}")
+    print(f"  fitted (held out)    {result.after.log_loss:.4f}   {result.after.rmse:.4f}")
+    note = "" if settings.scheduler == "fsrs" else " (used when the scheduler is fsrs)"
+    print(f"kept with the profile{note}")
 
 
 @app.command()

@@ -135,3 +135,72 @@ class Fsrs:
             "difficulty": round(memory.difficulty, 4),
             "retrievability": round(self.retrievability(memory, elapsed), 4),
         }
+
+
+MIN_TRAINING_REVIEWS = 1_000
+"""Fitting parameters needs at least this many reviews that follow an earlier review of the
+same card on an earlier day (the library falls back to its defaults with far fewer)."""
+
+
+class Evaluation(NamedTuple):
+    log_loss: float
+    rmse: float
+
+
+class Fit(NamedTuple):
+    parameters: list[float]
+    reviews: int
+    """The reviews the parameters were fitted to."""
+    before: Evaluation
+    """The default parameters on the profile's log."""
+    after: Evaluation
+    """Fitted parameters, evaluated as the library does: fitted on the earlier part of the
+    log, judged on the later part (time-series splits)."""
+
+
+def training_items(logs: dict[str, list[PastReview]]) -> list[Any]:
+    """The library's training items from each card's scheduling reviews: one item per review
+    that follows an earlier one on an earlier day, holding the card's reviews up to it."""
+    import fsrs_rs_python
+
+    items = []
+    for past in logs.values():
+        reviews = []
+        previous: date | None = None
+        for day, grade in past:
+            days = (day - previous).days if previous is not None else 0
+            reviews.append(fsrs_rs_python.FSRSReview(RATINGS[grade], days))
+            if previous is not None and days > 0:
+                items.append(fsrs_rs_python.FSRSItem(list(reviews)))
+            previous = day
+    return items
+
+
+class NotEnoughReviews(ValueError):
+    def __init__(self, have: int) -> None:
+        self.have = have
+        super().__init__(
+            f"fitting FSRS needs {MIN_TRAINING_REVIEWS:,} reviews that follow an earlier review "
+            f"of the same card; this profile has {have:,}, {MIN_TRAINING_REVIEWS - have:,} more "
+            "are needed (nothing was changed)"
+        )
+
+
+def fit(logs: dict[str, list[PastReview]]) -> Fit:
+    """Parameters fitted to a profile's log, with the log loss and RMSE of predicted recall
+    before (defaults) and after; NotEnoughReviews below MIN_TRAINING_REVIEWS."""
+    import fsrs_rs_python
+
+    items = training_items(logs)
+    if len(items) < MIN_TRAINING_REVIEWS:
+        raise NotEnoughReviews(len(items))
+    default = fsrs_rs_python.FSRS(default_parameters())
+    before = default.evaluate(items)
+    parameters = list(default.compute_parameters(items, enable_short_term=False))
+    after = fsrs_rs_python.evaluate_with_time_series_splits(items, enable_short_term=False)
+    return Fit(
+        parameters,
+        len(items),
+        Evaluation(before.log_loss, before.rmse_bins),
+        Evaluation(after.log_loss, after.rmse_bins),
+    )

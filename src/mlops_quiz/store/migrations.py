@@ -149,11 +149,23 @@ def m006_class(conn: Connection) -> None:
     meta.create_all(conn)
 
 
-def m007_card_scheduler(conn: Connection) -> None:
+def m007_schedulers(conn: Connection) -> None:
     """Which scheduler computed a card's interval and due date: NULL (every card before this
     migration) is SM-2. A profile switched to another scheduler has its cards recomputed from
-    their logs (``Store.reschedule``); the log itself is never rewritten."""
+    their logs (``Store.reschedule``); the log itself is never rewritten. A profile's own
+    settings (FSRS parameters fitted to its log) go in ``profile_settings``; in a class, its
+    ``profile`` column puts it under the learners' row-level security like the other tables."""
     conn.exec_driver_sql("ALTER TABLE cards ADD COLUMN scheduler VARCHAR(10)")
+    meta = MetaData()
+    Table(
+        "profile_settings",
+        meta,
+        Column("profile", String(64), nullable=False),
+        Column("key", String(40), nullable=False),
+        Column("value", Text, nullable=False),
+        PrimaryKeyConstraint("profile", "key"),
+    )
+    meta.create_all(conn)
 
 
 MIGRATIONS: list[Migration] = [
@@ -163,7 +175,7 @@ MIGRATIONS: list[Migration] = [
     m004_key_points_made,
     m005_card_flags,
     m006_class,
-    m007_card_scheduler,
+    m007_schedulers,
 ]
 
 

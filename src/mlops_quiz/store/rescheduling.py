@@ -6,11 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 
 from mlops_quiz.scheduling import PastReview, Scheduler
 from mlops_quiz.store.base import StoreBase
-from mlops_quiz.store.schema import KIND_REVIEW, _as_date, _state_columns, cards, reviews
+from mlops_quiz.store.schema import (
+    KIND_REVIEW,
+    _as_date,
+    _state_columns,
+    cards,
+    profile_settings,
+    reviews,
+)
 
 SM2 = "sm2"
 """Cards computed by SM-2 have no scheduler recorded (as every card before there was FSRS)."""
@@ -93,3 +100,19 @@ class Rescheduling(StoreBase):
                 rows,
             )
         return len(rows)
+
+    def profile_setting(self, profile: str, key: str) -> str | None:
+        """A setting the profile keeps in the database (None if it has none)."""
+        with self._guard("read"), self._read() as conn:
+            found = conn.execute(
+                select(profile_settings.c.value).where(
+                    profile_settings.c.profile == profile, profile_settings.c.key == key
+                )
+            ).scalar_one_or_none()
+        return None if found is None else str(found)
+
+    def set_profile_setting(self, profile: str, key: str, value: str) -> None:
+        where = and_(profile_settings.c.profile == profile, profile_settings.c.key == key)
+        with self._guard("save a setting to"), self._write() as conn:
+            conn.execute(delete(profile_settings).where(where))
+            conn.execute(insert(profile_settings).values(profile=profile, key=key, value=value))

@@ -88,6 +88,14 @@ class_info = Table(
     Column("value", String(200), nullable=False),
 )
 """A class's settings: the names of its role groups (``class init``)."""
+profile_settings = Table(
+    "profile_settings",
+    _meta,
+    Column("profile", String(64), primary_key=True),
+    Column("key", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+"""What a profile keeps of its own: the FSRS parameters fitted to its log (``optimize``)."""
 
 
 @dataclass(frozen=True)
