@@ -154,3 +154,32 @@ def test_the_intervals_line_at_a_terminal(script_env, bank: Path, cols: int):
         term.sendline("4")
         term.wait_for("Session over")
         assert term.wait_for_exit() == 0
+
+
+def test_stats_predict_retention_under_fsrs_only(script_env, bank: Path):
+    fsrs = {"MLOPS_QUIZ_SCHEDULER": "fsrs"}
+    review(script_env, bank, "2026-03-02T09:00", 4, **fsrs)
+    result = run(
+        ["stats", "--json", "--bank", str(bank)],
+        script_env,
+        MLOPS_QUIZ_NOW="2026-03-04T09:00",
+        **fsrs,
+    )
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(result.stdout)
+    # FSRS-6's forgetting curve, R = (1 + f * t / S) ** -w20 with f = 0.9 ** (-1 / w20) - 1,
+    # for the library's S = 2.3065 after a first Good and its default w20 = 0.1542, at t = 2
+    w20, stability = 0.1542, 2.30649995803833
+    expected = (1 + (0.9 ** (-1 / w20) - 1) * 2 / stability) ** -w20
+    assert stats["scheduler"] == "fsrs"
+    assert stats["predicted_retention"] == pytest.approx(expected, abs=1e-3)
+    text = run(
+        ["stats", "--bank", str(bank)], script_env, MLOPS_QUIZ_NOW="2026-03-04T09:00", **fsrs
+    ).stdout
+    assert f"Predicted retention today (FSRS): {expected:.0%}" in text
+    plain = json.loads(
+        run(
+            ["stats", "--json", "--bank", str(bank)], script_env, MLOPS_QUIZ_NOW="2026-03-04T09:00"
+        ).stdout
+    )
+    assert (plain["scheduler"], plain["predicted_retention"]) == ("sm2", None)

@@ -228,7 +228,8 @@ def stats(
     settings = resolve_settings(db, bank, profile)
     questions = load_questions(settings)
     with open_store(settings, create=False) as store:
-        result = statistics.compute(store, questions, settings.profile, today(settings))
+        scheduler = profile_scheduler(settings, store) if settings.scheduler != "sm2" else None
+        result = statistics.compute(store, questions, settings.profile, today(settings), scheduler)
         if not result.has_progress and not json_output:  # JSON has it as has_progress
             others = [p.name for p in store.profile_summaries()]
             known = f"profiles with progress: {', '.join(others)}" if others else "none has any"

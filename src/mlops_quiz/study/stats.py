@@ -6,13 +6,13 @@ database but left out here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from mlops_quiz.bank import Bank, Question
-from mlops_quiz.scheduling import is_leech, is_mature
+from mlops_quiz.scheduling import NEW_CARD, Scheduler, is_leech, is_mature
 from mlops_quiz.store import Store
 from mlops_quiz.store.schema import parse_points_made
 
@@ -75,6 +75,10 @@ class Stats:
     longest_streak: int = 0
     has_progress: bool = True
     most_missed: list[MissedPoint] = field(default_factory=list)
+    scheduler: str = "sm2"
+    predicted_retention: float | None = None
+    """Under FSRS: the mean probability of recall today of the cards studied (their
+    retrievability), as the scheduler predicts it; None under SM-2, which predicts none."""
 
     @property
     def retention(self) -> float | None:
@@ -91,6 +95,8 @@ class Stats:
                 "mature": self.mature,
             },
             "due_today": self.due_today,
+            "scheduler": self.scheduler,
+            "predicted_retention": self.predicted_retention,
             "forecast": [{"date": d.isoformat(), "due": n} for d, n in self.forecast],
             "reviews_per_day": [
                 {"date": d.isoformat(), "reviews": n} for d, n in self.reviews_per_day
@@ -197,7 +203,24 @@ def most_missed(
     ]
 
 
-def compute(store: Store, bank: Bank, profile: str, today: date) -> Stats:
+def predicted_retention(
+    store: Store, profile: str, today: date, scheduler: Scheduler, studied: Iterable[str]
+) -> float | None:
+    """The mean retrievability today of the studied cards, for a scheduler that predicts it."""
+    logs = store.scheduling_reviews(profile)
+    values = [
+        scheduler.describe(NEW_CARD, today, logs[qid]).get("retrievability")
+        for qid in studied
+        if logs.get(qid)
+    ]
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
+
+
+def compute(
+    store: Store, bank: Bank, profile: str, today: date, scheduler: Scheduler | None = None
+) -> Stats:
+    """A profile's statistics; ``scheduler``: the profile's, when it is not SM-2."""
     questions = bank.questions
     states = store.cards(profile)
     topic_of = {q.id: q.topic for q in questions}
@@ -268,4 +291,10 @@ def compute(store: Store, bank: Bank, profile: str, today: date) -> Stats:
         longest_streak=longest_streak(days),
         has_progress=bool(days) or bool(states),
         most_missed=most_missed(questions, store.key_points_made(profile)),
+        scheduler=scheduler.name if scheduler is not None else "sm2",
+        predicted_retention=(
+            predicted_retention(store, profile, today, scheduler, studied)
+            if scheduler is not None and scheduler.name != "sm2"
+            else None
+        ),
     )

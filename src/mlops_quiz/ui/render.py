@@ -451,6 +451,14 @@ def stats_view(stats: Stats, bank: Bank) -> Group:
         Text("all topics", style="bold"), str(stats.reviews), _percent(stats.retention)
     )
     parts: list[Any] = [cards, forecast, history, retention]
+    if stats.predicted_retention is not None:
+        parts.append(
+            Text.assemble(
+                ("Predicted retention today (FSRS): ", "bold"),
+                _percent(stats.predicted_retention),
+                " of the cards studied would be recalled, against the true retention above",
+            )
+        )
     if stats.most_lapsed:
         lapsed = Table(title="Most lapsed", title_justify="left")
         lapsed.add_column("question")
