@@ -77,14 +77,21 @@ class Fsrs:
         current = None if memory is None else fsrs_rs_python.MemoryState(*memory)
         return self._engine.next_states(current, self.desired_retention, days)
 
+    def step(self, memory: Memory | None, days: int, grade: int) -> tuple[Memory, int]:
+        """One scheduling review ``days`` after the previous one (0 for the first): the memory
+        after it and the next interval in whole days."""
+        chosen = getattr(self._next(memory, max(0, days)), _RATING_NAMES[RATINGS[grade]])
+        return Memory(chosen.memory.stability, chosen.memory.difficulty), whole_days(
+            chosen.interval
+        )
+
     def memory(self, past: Sequence[PastReview]) -> Memory | None:
         """The memory after these scheduling reviews (in order), or None before the first."""
         memory: Memory | None = None
         previous: date | None = None
         for day, grade in past:
             days = (day - previous).days if previous is not None else 0
-            chosen = getattr(self._next(memory, max(0, days)), _RATING_NAMES[RATINGS[grade]])
-            memory = Memory(chosen.memory.stability, chosen.memory.difficulty)
+            memory, _ = self.step(memory, days, grade)
             previous = day
         return memory
 
