@@ -91,3 +91,26 @@ def test_scheduler_for_names_both_and_refuses_others() -> None:
     assert scheduler_for("fsrs").name == "fsrs"
     with pytest.raises(ValueError, match="unknown scheduler"):
         scheduler_for("leitner")
+
+
+def test_fuzz_is_off_unless_asked_for() -> None:
+    assert Fsrs().replay([*LOG, LAST]).interval == DAYS_AT_90[-1]
+
+
+def test_fuzz_stays_within_ankis_range_and_is_shown_as_given() -> None:
+    from mlops_quiz.scheduling.fsrs import fuzz_bounds
+
+    # Anki's ranges: 1 day + 15% of the part from 2.5 to 7 + 10% from 7 to 20 + 5% beyond:
+    # 32.48 days may move by 1 + 0.675 + 1.3 + 0.624 = 3.6 days; 2.31 days not at all
+    assert fuzz_bounds(32.47872543334961) == (29, 36)
+    assert fuzz_bounds(2.30649995803833) == (2, 2)
+    scheduler = Fsrs(fuzz=True)
+    past = LOG[:2]
+    seen = set()
+    for n in range(40):
+        key = f"card-{n}"
+        after = scheduler.next_state(NEW_CARD, 5, LOG[2][0], past, key)
+        assert 29 <= after.interval <= 36  # Easy on day 7: 32.48 days before fuzz
+        assert scheduler.preview(NEW_CARD, LOG[2][0], past, key)[5] == after.interval
+        seen.add(after.interval)
+    assert len(seen) >= 4  # forty cards learnt together do not stay together

@@ -71,7 +71,7 @@ def show(
             history=store.card_history(settings.profile, question.id),
             today=day,
             memory=scheduler.describe(state, day, past),
-            outcomes=scheduler.preview(state, day, past),
+            outcomes=scheduler.preview(state, day, past, question.id),
         )
     if json_output:
         print_json(view.to_json())

@@ -235,7 +235,7 @@ def profile_scheduler(settings: Settings, store: Any) -> Any:
     if settings.scheduler == "fsrs":
         saved = store.profile_setting(settings.profile, FSRS_PARAMETERS)
         parameters = json.loads(saved) if saved else []
-    return scheduler_for(settings.scheduler, settings.desired_retention, parameters)
+    return scheduler_for(settings.scheduler, settings.desired_retention, parameters, settings.fuzz)
 
 
 def describer(settings: Settings, store: Any, day: Any) -> Any:

@@ -90,6 +90,7 @@ class Settings:
     colour: bool = True
     scheduler: str = "sm2"
     desired_retention: float = 0.9
+    fuzz: bool = False
     sources: dict[str, str] = field(default_factory=dict)
     """Where each setting came from: option, environment, file or default."""
 
@@ -117,5 +118,6 @@ class Settings:
             colour=lasting["colour"].value,
             scheduler=lasting["scheduler"].value,
             desired_retention=lasting["desired_retention"].value,
+            fuzz=lasting["fuzz"].value,
             sources={key: item.source for key, item in lasting.items()},
         )

@@ -161,6 +161,15 @@ SETTINGS: dict[str, Setting] = {
             "under FSRS, the probability of recall each review is planned for",
         ),
         Setting(
+            "fuzz",
+            False,
+            "MLOPS_QUIZ_FUZZ",
+            None,
+            _boolean,
+            "true or false",
+            "under FSRS, spread intervals a little (as Anki does) so cards learnt together part",
+        ),
+        Setting(
             "colour",
             True,
             "NO_COLOR",

@@ -39,13 +39,16 @@ SCHEDULERS = ("sm2", "fsrs")
 
 
 def scheduler_for(
-    name: str, desired_retention: float = 0.9, parameters: Sequence[float] = ()
+    name: str,
+    desired_retention: float = 0.9,
+    parameters: Sequence[float] = (),
+    fuzz: bool = False,
 ) -> Scheduler:
     """The scheduler called ``name``. FSRS and its library load only when it is asked for."""
     if name == "fsrs":
         from mlops_quiz.scheduling.fsrs import Fsrs  # imports the FSRS engine (Rust)
 
-        return Fsrs(desired_retention, parameters)
+        return Fsrs(desired_retention, parameters, fuzz)
     if name == "sm2":
         return Sm2()
     raise ValueError(f"unknown scheduler {name!r} (known: {', '.join(SCHEDULERS)})")

@@ -5,7 +5,8 @@ grades and the days between them. It is folded here from the card's log whenever
 so nothing but the log has to be kept, and switching a profile to FSRS or back loses nothing.
 Grades map to FSRS's ratings: 0, 1 and 2 are Again; 3 Hard; 4 Good; 5 Easy. There are no
 learning steps (the session's same-day repeats bring back what was graded below 4, and do not
-change the schedule) and no fuzz: the interval is the library's, rounded to whole days.
+change the schedule) and no fuzz unless asked for: the interval is the library's, rounded to
+whole days.
 
 The E-Factor, repetitions and lapses of the card state keep their SM-2 meaning (they depend on
 the grades alone), so a card carries both; only the interval and the due date are FSRS's.
@@ -47,6 +48,33 @@ def default_parameters() -> list[float]:
     return list(fsrs_rs_python.DEFAULT_PARAMETERS)
 
 
+FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.10), (20.0, math.inf, 0.05))
+"""Anki's fuzz: an interval of at least 2.5 days may move by a day plus 15% of its part from
+2.5 to 7 days, 10% of its part from 7 to 20 and 5% of the rest."""
+
+
+def fuzz_bounds(interval: float) -> tuple[int, int]:
+    """The whole days a fuzzed interval is drawn from."""
+    if interval < FUZZ_RANGES[0][0]:
+        days = whole_days(interval)
+        return days, days
+    delta = 1.0 + sum(
+        factor * max(0.0, min(interval, end) - start) for start, end, factor in FUZZ_RANGES
+    )
+    low = max(2, round(interval - delta))
+    return low, max(low, min(round(interval + delta), MAX_INTERVAL))
+
+
+def fuzzed(interval: float, key: str, today: date) -> int:
+    """The interval moved within ``fuzz_bounds``, the same for the same card on the same day."""
+    import random
+    import zlib
+
+    low, high = fuzz_bounds(interval)
+    seed = zlib.crc32(f"{key}|{today.isoformat()}|{interval:.6f}".encode())
+    return random.Random(seed).randint(low, high)
+
+
 def whole_days(interval: float) -> int:
     """The library's interval in whole days: rounded, at least one, at most MAX_INTERVAL."""
     return min(max(1, round(interval)), MAX_INTERVAL)
@@ -58,7 +86,10 @@ class Fsrs:
     name = NAME
 
     def __init__(
-        self, desired_retention: float = DEFAULT_RETENTION, parameters: Sequence[float] = ()
+        self,
+        desired_retention: float = DEFAULT_RETENTION,
+        parameters: Sequence[float] = (),
+        fuzz: bool = False,
     ) -> None:
         import fsrs_rs_python
 
@@ -69,6 +100,8 @@ class Fsrs:
             )
         self.parameters = list(parameters) or default_parameters()
         self.desired_retention = desired_retention
+        self.fuzz = fuzz
+        """Spread intervals as Anki does, so cards learnt together do not stay together."""
         self._engine: Any = fsrs_rs_python.FSRS(self.parameters)
 
     def _next(self, memory: Memory | None, days: int) -> Any:
@@ -95,28 +128,39 @@ class Fsrs:
             previous = day
         return memory
 
-    def intervals(self, past: Sequence[PastReview], today: date) -> dict[int, int]:
-        """The next interval in days for each rating (1-4), reviewed on ``today``."""
+    def intervals(self, past: Sequence[PastReview], today: date, key: str = "") -> dict[int, int]:
+        """The next interval in days for each rating (1-4), reviewed on ``today``; fuzzed (by
+        ``key`` and the day) when fuzz is on."""
         memory = self.memory(past)
         days = (today - past[-1][0]).days if past else 0
         states = self._next(memory, max(0, days))
-        return {r: whole_days(getattr(states, n).interval) for r, n in _RATING_NAMES.items()}
+        raw = {r: getattr(states, n).interval for r, n in _RATING_NAMES.items()}
+        if self.fuzz:
+            return {r: fuzzed(interval, key, today) for r, interval in raw.items()}
+        return {r: whole_days(interval) for r, interval in raw.items()}
 
     def next_state(
-        self, before: CardState, grade: int, today: date, past: Sequence[PastReview]
+        self,
+        before: CardState,
+        grade: int,
+        today: date,
+        past: Sequence[PastReview],
+        key: str = "",
     ) -> CardState:
         sm2_after = sm2.next_state(before, grade, today)
-        interval = self.intervals(past, today)[RATINGS[grade]]
+        interval = self.intervals(past, today, key)[RATINGS[grade]]
         return sm2_after._replace(interval=interval, due=today + timedelta(days=interval))
 
-    def replay(self, past: Sequence[PastReview]) -> CardState:
+    def replay(self, past: Sequence[PastReview], key: str = "") -> CardState:
         state = CardState()
         for n, (day, grade) in enumerate(past):
-            state = self.next_state(state, grade, day, past[:n])
+            state = self.next_state(state, grade, day, past[:n], key)
         return state
 
-    def preview(self, before: CardState, today: date, past: Sequence[PastReview]) -> dict[int, int]:
-        by_rating = self.intervals(past, today)
+    def preview(
+        self, before: CardState, today: date, past: Sequence[PastReview], key: str = ""
+    ) -> dict[int, int]:
+        by_rating = self.intervals(past, today, key)
         return {grade: by_rating[rating] for grade, rating in RATINGS.items()}
 
     def retrievability(self, memory: Memory, days: float) -> float:

@@ -17,17 +17,25 @@ class Scheduler(Protocol):
     name: str
 
     def next_state(
-        self, before: CardState, grade: int, today: date, past: Sequence[PastReview]
+        self,
+        before: CardState,
+        grade: int,
+        today: date,
+        past: Sequence[PastReview],
+        key: str = "",
     ) -> CardState:
         """The state after a scheduling review graded ``grade`` on ``today``; ``past`` is the
-        card's scheduling reviews before it, in order."""
+        card's scheduling reviews before it, in order; ``key`` names the card (fuzz is seeded
+        by it and the day, so the interval shown before grading is the one given)."""
         ...
 
-    def replay(self, past: Sequence[PastReview]) -> CardState:
+    def replay(self, past: Sequence[PastReview], key: str = "") -> CardState:
         """The state a card's scheduling reviews lead to, from a new card."""
         ...
 
-    def preview(self, before: CardState, today: date, past: Sequence[PastReview]) -> dict[int, int]:
+    def preview(
+        self, before: CardState, today: date, past: Sequence[PastReview], key: str = ""
+    ) -> dict[int, int]:
         """The interval in days each grade (0-5) would give, reviewed on ``today``."""
         ...
 

@@ -129,18 +129,23 @@ class Sm2:
     name = "sm2"
 
     def next_state(
-        self, before: CardState, grade: int, today: date, past: Sequence[tuple[date, int]]
+        self,
+        before: CardState,
+        grade: int,
+        today: date,
+        past: Sequence[tuple[date, int]],
+        key: str = "",
     ) -> CardState:
         return next_state(before, grade, today)
 
-    def replay(self, past: Sequence[tuple[date, int]]) -> CardState:
+    def replay(self, past: Sequence[tuple[date, int]], key: str = "") -> CardState:
         state = NEW_CARD
         for day, grade in past:
             state = next_state(state, grade, day)
         return state
 
     def preview(
-        self, before: CardState, today: date, past: Sequence[tuple[date, int]]
+        self, before: CardState, today: date, past: Sequence[tuple[date, int]], key: str = ""
     ) -> dict[int, int]:
         return {grade: next_state(before, grade, today).interval for grade in GRADE_MEANINGS}
 

@@ -72,7 +72,7 @@ class Rescheduling(StoreBase):
         past = self.scheduling_reviews(profile, stale)
         rows = []
         for qid in stale:
-            state = scheduler.replay(past.get(qid, []))
+            state = scheduler.replay(past.get(qid, []), qid)
             rows.append(
                 {
                     "old_question": qid,

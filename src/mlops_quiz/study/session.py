@@ -224,7 +224,7 @@ class StudySession:
         if item.kind != KIND_REVIEW:
             return None
         qid = item.question.id
-        return self.scheduler.preview(self.state_of(qid), self.today, self.past_of(qid))
+        return self.scheduler.preview(self.state_of(qid), self.today, self.past_of(qid), qid)
 
     def next_item(self) -> Item | None:
         if not self.queue:
@@ -247,7 +247,9 @@ class StudySession:
         scheduling.check_grade(grade)
         before = self.state_of(item.question.id)
         after = (
-            self.scheduler.next_state(before, grade, self.today, self.past_of(item.question.id))
+            self.scheduler.next_state(
+                before, grade, self.today, self.past_of(item.question.id), item.question.id
+            )
             if item.kind == KIND_REVIEW
             else before
         )
