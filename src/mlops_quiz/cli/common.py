@@ -242,3 +242,18 @@ def print_paged(renderable: Any, rows: int) -> None:
             con.print(renderable)
     else:
         con.print(renderable)
+
+
+def copy_aside(store: Store, why: str) -> Path:
+    """A backup of the database beside it, named for why and when it was made."""
+    from datetime import datetime
+
+    live = Path(store.label)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = live.with_name(f"{live.stem}-{why}-{stamp}{live.suffix}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = live.with_name(f"{live.stem}-{why}-{stamp}-{n}{live.suffix}")
+    store.backup(target)
+    return target

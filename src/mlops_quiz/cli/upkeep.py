@@ -12,6 +12,7 @@ from mlops_quiz.cli.common import (
     BankOption,
     DbOption,
     app,
+    copy_aside,
     load_questions,
     open_store,
     reports_errors,
@@ -138,7 +139,7 @@ def _rename(
         )
     with open_store(settings, saves=True) as store:
         if force and store.engine.dialect.name == "sqlite" and store.exists:
-            kept = _copy_aside(store, "before-rename")
+            kept = copy_aside(store, "before-rename")
             print(f"backup: {visible(str(kept))}")
         moved = store.rename(old, new, profile, force)
     for name, answers in moved.items():
@@ -184,25 +185,10 @@ def _prune(
             print("nothing deleted")
             return
     if store.engine.dialect.name == "sqlite" and store.exists:
-        kept = _copy_aside(store, "before-prune")
+        kept = copy_aside(store, "before-prune")
         print(f"backup: {visible(str(kept))}")
     removed = store.prune(orphans)
     print(f"pruned: {removed} rows")
-
-
-def _copy_aside(store: Store, why: str) -> Path:
-    """A backup of the database beside it, named for why and when it was made."""
-    from datetime import datetime
-
-    live = Path(store.label)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = live.with_name(f"{live.stem}-{why}-{stamp}{live.suffix}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = live.with_name(f"{live.stem}-{why}-{stamp}-{n}{live.suffix}")
-    store.backup(target)
-    return target
 
 
 def _live_files(store: Store) -> set[Path]:
@@ -267,7 +253,7 @@ def restore(
             raise BadInputError("restore works with SQLite databases; use your database's tools")
         if source.resolve() in _live_files(store):
             raise BadInputError(f"{visible(str(source))} is the live database itself")
-        kept = _copy_aside(store, "before-restore")
+        kept = copy_aside(store, "before-restore")
         try:
             store.restore(source)
         except BaseException:

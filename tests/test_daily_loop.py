@@ -1,0 +1,126 @@
+"""The daily loop, as a learner runs it every day: the console script in real processes, real
+YAML banks and real SQLite files in temporary folders. Expected values come from the README."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import console_script
+
+NOW = "2026-11-26T09:00:00+00:00"
+
+LOOP_BANK = textwrap.dedent(
+    """\
+    topics:
+      - id: alpha
+        title: Alpha
+      - id: beta
+        title: Beta
+    questions:
+      - id: alpha-req
+        topic: alpha
+        type: open
+        prompt: What is alpha one?
+        answer: The first alpha.
+        key_points: [first]
+        tags: [required]
+      - id: alpha-free
+        topic: alpha
+        type: open
+        prompt: What is alpha two?
+        answer: The second alpha.
+        key_points: [second]
+      - id: beta-req
+        topic: beta
+        type: open
+        prompt: What is beta one?
+        answer: The first beta.
+        key_points: [first]
+        tags: [required]
+    """
+)
+
+
+def run(
+    args: list[str], env: dict[str, str], stdin: str = "", now: str = NOW
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [console_script(), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**env, "MLOPS_QUIZ_NOW": now, "TZ": "UTC"},
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def loop_bank(tmp_path: Path) -> Path:
+    path = tmp_path / "loop.yaml"
+    path.write_text(LOOP_BANK, encoding="utf-8")
+    return path
+
+
+def db_rows(db: Path, query: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(query).fetchall()
+
+
+# 1. --topic with --tag means both -------------------------------------------------------------
+
+
+def test_topic_and_tag_together_mean_both_in_card_commands(
+    script_env: dict[str, str], loop_bank: Path, quiz_home: Path
+) -> None:
+    both = ["--topic", "alpha", "--tag", "required", "--bank", str(loop_bank)]
+    suspended = run(["suspend", *both], script_env)
+    assert suspended.returncode == 0, suspended.stderr
+    assert suspended.stdout.strip() == "suspended: 1 card(s): alpha-req"
+    assert run(["unsuspend", *both], script_env).stdout.strip() == (
+        "unsuspended: 1 card(s): alpha-req"
+    )
+    buried = run(["bury", *both], script_env)
+    assert buried.stdout.strip() == "buried until the next study day: 1 card(s): alpha-req"
+    studied = run(
+        ["study", "--bank", str(loop_bank)],
+        script_env,
+        "first\n5\n" * 3,
+        now="2026-11-27T09:00:00+00:00",
+    )
+    assert studied.returncode == 0, studied.stderr
+    reset = run(["reset", *both], script_env, now="2026-11-27T10:00:00+00:00")
+    assert reset.returncode == 0, reset.stderr
+    assert "reset to new: 1 card(s)" in reset.stdout
+    assert "alpha-req" in reset.stdout and "beta-req" not in reset.stdout
+
+
+def test_reset_of_several_cards_asks_and_keeps_a_backup(
+    script_env: dict[str, str], loop_bank: Path, quiz_home: Path
+) -> None:
+    bank = ["--bank", str(loop_bank)]
+    assert run(["study", *bank], script_env, "first\n5\n" * 3).returncode == 0
+    refused = run(["reset", "--topic", "alpha", *bank], script_env)
+    assert refused.returncode != 0
+    assert (
+        refused.stderr.strip()
+        .splitlines()[-1]
+        .endswith("add --yes to reset more than one card when not at a terminal")
+    )
+    assert db_rows(quiz_home / "progress.db", "SELECT count(*) FROM cards WHERE due IS NULL") == [
+        (0,)
+    ]
+    assert not list(quiz_home.glob("progress-before-reset-*.db"))
+    done = run(["reset", "--topic", "alpha", "--yes", *bank], script_env)
+    assert done.returncode == 0, done.stderr
+    assert "to reset: 2 cards" in done.stdout
+    assert "reset to new: 2 card(s)" in done.stdout
+    (kept,) = quiz_home.glob("progress-before-reset-*.db")
+    assert db_rows(kept, "SELECT count(*) FROM cards WHERE due IS NULL") == [(0,)]
+    assert db_rows(quiz_home / "progress.db", "SELECT count(*) FROM cards WHERE due IS NULL") == [
+        (2,)
+    ]
