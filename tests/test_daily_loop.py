@@ -66,6 +66,11 @@ def loop_bank(tmp_path: Path) -> Path:
     return path
 
 
+def asked_prompts(out: str, prompts: list[str]) -> list[str]:
+    """The prompts of the items shown, in the order they were asked."""
+    return [p for line in out.splitlines() for p in prompts if p in line]
+
+
 def db_rows(db: Path, query: str) -> list[tuple[object, ...]]:
     with sqlite3.connect(db) as conn:
         return conn.execute(query).fetchall()
@@ -123,4 +128,34 @@ def test_reset_of_several_cards_asks_and_keeps_a_backup(
     assert db_rows(kept, "SELECT count(*) FROM cards WHERE due IS NULL") == [(0,)]
     assert db_rows(quiz_home / "progress.db", "SELECT count(*) FROM cards WHERE due IS NULL") == [
         (2,)
+    ]
+
+
+# 2. Undo never brings a buried item back ------------------------------------------------------
+
+
+def test_undo_after_a_bury_does_not_bring_the_buried_item_back(
+    script_env: dict[str, str], loop_bank: Path, quiz_home: Path
+) -> None:
+    # Item 1 graded 5, item 2 buried (:b), :u at item 3: item 1 again, then item 3.
+    script = "first\n5\n:b\n:u\nfirst\n5\nfirst\n5\n"
+    result = run(["study", "--bank", str(loop_bank)], script_env, script)
+    assert result.returncode == 0, result.stderr
+    prompts = ["What is alpha one?", "What is alpha two?", "What is beta one?"]
+    order = asked_prompts(result.stdout, prompts)
+    assert order == [
+        "What is alpha one?",
+        "What is alpha two?",
+        "What is beta one?",
+        "What is alpha one?",
+        "What is beta one?",
+    ]
+    db = quiz_home / "progress.db"
+    assert db_rows(db, "SELECT count(*) FROM reviews WHERE question_id = 'alpha-free'") == [(0,)]
+    assert db_rows(db, "SELECT buried_until FROM cards WHERE question_id = 'alpha-free'") == [
+        ("2026-11-27",)
+    ]
+    assert db_rows(db, "SELECT question_id FROM reviews ORDER BY id") == [
+        ("alpha-req",),
+        ("beta-req",),
     ]

@@ -261,7 +261,8 @@ class StudySession:
         return answered
 
     def undo(self) -> Item | None:
-        """Take back the last answer; its item is asked again next. None if nothing to undo."""
+        """Take back the last answer; its item is asked again next. None if nothing to undo.
+        An item buried since stays out of the session."""
         if not self.history:
             return None
         last = self.history.pop()
@@ -271,7 +272,8 @@ class StudySession:
         if last.item.kind == KIND_REVIEW:
             qid = last.item.question.id
             self._states[qid] = self.store.card(self.profile, qid)
-        self.queue = list(last.queue_before)
+        held = set(self.buried)  # put aside in this session: no undo brings them back
+        self.queue = [i for i in last.queue_before if i.question.id not in held]
         self.current = None
         return last.item
 
