@@ -3,6 +3,7 @@ YAML banks and real SQLite files in temporary folders. Expected values come from
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import textwrap
@@ -159,3 +160,31 @@ def test_undo_after_a_bury_does_not_bring_the_buried_item_back(
         ("alpha-req",),
         ("beta-req",),
     ]
+
+
+# 3. Owed repeats are logged with the card's real state ----------------------------------------
+
+
+def test_a_repeat_owed_from_an_earlier_session_is_logged_with_the_cards_state(
+    script_env: dict[str, str], loop_bank: Path, quiz_home: Path
+) -> None:
+    bank = ["--bank", str(loop_bank), "--limit", "1"]
+    # Grade 3 (README): interval 1 day, EF 2.50 - 0.14 = 2.36, and a repeat owed today.
+    first = run(["study", *bank], script_env, "nothing\n3\n:q\n")
+    assert first.returncode == 0, first.stderr
+    later = "2026-11-26T11:00:00+00:00"
+    second = run(["study", *bank, "--new", "0"], script_env, "first\n5\n", now=later)
+    assert second.returncode == 0, second.stderr
+    assert "What is alpha one?" in second.stdout
+    rows = db_rows(
+        quiz_home / "progress.db",
+        "SELECT kind, before_interval, after_interval, before_ef100, after_ef100, after_due "
+        "FROM reviews ORDER BY id",
+    )
+    assert rows == [
+        ("review", 0, 1, 250, 236, "2026-11-27"),
+        ("repeat", 1, 1, 236, 236, "2026-11-27"),
+    ]
+    shown = run(["show", "alpha-req", "--json", "--bank", str(loop_bank)], script_env)
+    history = json.loads(shown.stdout)["history"]
+    assert [(h["interval_before"], h["interval_after"]) for h in history] == [(0, 1), (1, 1)]

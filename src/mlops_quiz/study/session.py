@@ -151,6 +151,8 @@ class StudySession:
             if limit > 0:
                 owed = [by_id[i] for i in store.owed_repeats(profile, today) if i in by_id]
                 owed = [q for q in owed if q.id not in states and q.id not in held]
+                for q in owed:  # logged with the card's real state, before and after
+                    states[q.id] = store.card(profile, q.id)
             planned = (due + new)[:limit]
             items = [Item(q, KIND_REVIEW) for q in planned]
             items += [Item(q, KIND_REPEAT) for q in owed]
