@@ -9,6 +9,7 @@ import subprocess
 import textwrap
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from conftest import console_script
@@ -188,3 +189,49 @@ def test_a_repeat_owed_from_an_earlier_session_is_logged_with_the_cards_state(
     shown = run(["show", "alpha-req", "--json", "--bank", str(loop_bank)], script_env)
     history = json.loads(shown.stdout)["history"]
     assert [(h["interval_before"], h["interval_after"]) for h in history] == [(0, 1), (1, 1)]
+
+
+# 4. Two sessions of one profile ---------------------------------------------------------------
+
+
+def spawn(args: list[str], env: dict[str, str], now: str = NOW) -> pexpect.spawn:
+    env = {**env, "MLOPS_QUIZ_NOW": now, "TZ": "UTC", "COLUMNS": "100", "LINES": "40"}
+    env["TERM"] = "xterm"
+    return pexpect.spawn(
+        console_script(), args, env=env, encoding="utf-8", timeout=90, dimensions=(40, 100)
+    )
+
+
+def test_two_sessions_of_one_profile_never_grade_a_card_twice(
+    script_env: dict[str, str], loop_bank: Path, quiz_home: Path
+) -> None:
+    bank = ["--bank", str(loop_bank), "--limit", "1"]
+    assert run(["study", *bank], script_env, "first\n5\n").returncode == 0  # due tomorrow
+    tomorrow = "2026-11-27T09:00:00+00:00"
+    one = spawn(["study", *bank, "--new", "0"], script_env, tomorrow)
+    one.expect("What is alpha one")
+    one.expect("Your answer")
+    two = spawn(["study", *bank, "--new", "0"], script_env, tomorrow)
+    two.expect("What is alpha one")
+    two.expect("Your answer")
+    one.sendline("first")
+    one.expect(r"Grade 0-5")
+    one.sendline("5")  # the second repetition: 6 days (README)
+    one.expect("Session over")
+    one.expect(pexpect.EOF)
+    two.sendline("nothing")
+    two.expect(r"Grade 0-5")
+    two.sendline("0")
+    two.expect("Skipped: this card was answered in another session meanwhile")
+    two.expect("Session over")
+    two.expect(pexpect.EOF)
+    db = quiz_home / "progress.db"
+    assert db_rows(
+        db, "SELECT grade, before_interval, after_interval FROM reviews ORDER BY id"
+    ) == [
+        (5, 0, 1),
+        (5, 1, 6),
+    ]
+    assert db_rows(db, "SELECT interval, due FROM cards WHERE question_id = 'alpha-req'") == [
+        (6, "2026-12-03")
+    ]

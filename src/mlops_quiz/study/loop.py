@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from mlops_quiz.bank import Bank, Question, choice_letter
 from mlops_quiz.checking import Check, NotAnAnswer, check_answer, is_quick
 from mlops_quiz.checking.words import check_question, suggest_grade
+from mlops_quiz.errors import AnsweredElsewhereError
 from mlops_quiz.scheduling import GRADE_MAX, GRADE_MIN
 from mlops_quiz.store.schema import format_points_made
 from mlops_quiz.study.session import Item, StudySession
@@ -297,13 +298,22 @@ def ask(
     except BuryRequest:
         bury(session, item, con)
         return
-    answered = session.answer(
-        item,
-        grade,
-        logged_answer(typed, check, order),
-        duration_ms,
-        key_points_made=marks.recorded() if marks else None,
-    )
+    try:
+        answered = session.answer(
+            item,
+            grade,
+            logged_answer(typed, check, order),
+            duration_ms,
+            key_points_made=marks.recorded() if marks else None,
+        )
+    except AnsweredElsewhereError:
+        con.print(
+            render.notice(
+                "Skipped: this card was answered in another session meanwhile; "
+                "this answer was not recorded."
+            )
+        )
+        return
     con.print(render.after_answer(answered.after, item.kind, grade, session.today))
     if answered.suspended:
         con.print(

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from mlops_quiz import scheduling
 from mlops_quiz.bank import Question
-from mlops_quiz.errors import BadInputError
+from mlops_quiz.errors import AnsweredElsewhereError, BadInputError
 from mlops_quiz.scheduling import CardState
 from mlops_quiz.store import KIND_CRAM, KIND_REPEAT, KIND_REVIEW, ReviewRecord, Store
 
@@ -237,8 +237,7 @@ class StudySession:
             and after.lapses > before.lapses
             and scheduling.is_leech(after)
         )
-        review_id = self.store.record(
-            self.profile,
+        review_id = self._record(
             ReviewRecord(
                 question_id=item.question.id,
                 reviewed_at=moment,
@@ -251,7 +250,7 @@ class StudySession:
                 after=after,
                 key_points_made=key_points_made,
             ),
-            suspend=suspend,
+            suspend,
         )
         self._states[item.question.id] = after
         answered = Answered(item, review_id, grade, after, self._snapshot, suspend)
@@ -261,6 +260,19 @@ class StudySession:
             repeat_kind = KIND_CRAM if item.kind == KIND_CRAM else KIND_REPEAT
             self.queue.append(Item(item.question, repeat_kind))
         return answered
+
+    def _record(self, review: ReviewRecord, suspend: bool) -> int:
+        """Commit one answer. A card answered meanwhile in another session of the profile is
+        not recorded (AnsweredElsewhereError): its state is read again and it leaves the
+        session, so neither review is lost or counted twice."""
+        try:
+            return self.store.record(self.profile, review, suspend=suspend)
+        except AnsweredElsewhereError:
+            qid = review.question_id
+            self._states[qid] = self.store.card(self.profile, qid)
+            self.queue = [i for i in self.queue if i.question.id != qid]
+            self.current = None
+            raise
 
     def undo(self) -> Item | None:
         """Take back the last answer; its item is asked again next. None if nothing to undo.
