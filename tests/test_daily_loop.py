@@ -235,3 +235,24 @@ def test_two_sessions_of_one_profile_never_grade_a_card_twice(
     assert db_rows(db, "SELECT interval, due FROM cards WHERE question_id = 'alpha-req'") == [
         (6, "2026-12-03")
     ]
+
+
+# 5. A suspended leech is owed no repeat -------------------------------------------------------
+
+
+def test_a_leech_suspended_at_its_eighth_lapse_is_not_counted_as_owed(
+    script_env: dict[str, str], loop_bank: Path, quiz_home: Path
+) -> None:
+    bank = ["--bank", str(loop_bank), "--limit", "1"]
+    assert run(["study", *bank], script_env, "first\n5\n").returncode == 0
+    with sqlite3.connect(quiz_home / "progress.db") as conn:  # seven lapses behind it already
+        conn.execute("UPDATE cards SET lapses = 7 WHERE question_id = 'alpha-req'")
+    env = {**script_env, "MLOPS_QUIZ_SUSPEND_LEECHES": "true"}
+    result = run(
+        ["study", *bank, "--new", "0"], env, "nothing\n0\n", now="2026-11-27T09:00:00+00:00"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "it is a leech and was suspended" in " ".join(result.stdout.split())
+    (left,) = [line for line in result.stdout.splitlines() if "Left today" in line]
+    assert left.strip("│ ").split() == ["Left", "today", "nothing"]
+    assert "owed" not in result.stdout

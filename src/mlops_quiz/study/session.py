@@ -316,7 +316,12 @@ class StudySession:
         reviewed_ids = {a.item.question.id for a in reviewed}
         introduced = sum(1 for a in reviewed if a.item.question.id not in self._due_ids)
         new_left = min(self._new_allowance, self._unstudied) - introduced
-        owed = [qid for qid in self.store.owed_repeats(self.profile, self.today) if qid in ids]
+        held = self.store.held_ids(self.profile, self.today)  # a suspended leech is owed nothing
+        owed = [
+            qid
+            for qid in self.store.owed_repeats(self.profile, self.today)
+            if qid in ids and qid not in held
+        ]
         return Outlook(len(self._due_ids - reviewed_ids), max(0, new_left), len(owed))
 
 
