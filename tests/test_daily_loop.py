@@ -256,3 +256,47 @@ def test_a_leech_suspended_at_its_eighth_lapse_is_not_counted_as_owed(
     (left,) = [line for line in result.stdout.splitlines() if "Left today" in line]
     assert left.strip("│ ").split() == ["Left", "today", "nothing"]
     assert "owed" not in result.stdout
+
+
+# 6. A new --bank file may use the bundled topics everywhere ----------------------------------
+
+
+def test_a_new_bank_file_written_by_add_question_is_read_by_every_command(
+    script_env: dict[str, str], tmp_path: Path
+) -> None:
+    new = tmp_path / "new.yaml"
+    added = run(
+        [
+            "add-question",
+            "--bank",
+            str(new),
+            "--topic",
+            "data-centric-ai",
+            "--type",
+            "open",
+            "--id",
+            "my-labels",
+            "--prompt",
+            "Why do consistent labels matter for small data?",
+            "--answer",
+            "Each noisy label weighs a lot.",
+            "--key-point",
+            "noisy label",
+        ],
+        script_env,
+    )
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip() == f"added my-labels to {new}"
+    checked = run(["validate", str(new)], script_env)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.strip() == "ok: 1 questions in 1 topics, 1 file(s)"
+    listed = run(["list", "--json", "--bank", str(new)], script_env)
+    assert listed.returncode == 0, listed.stderr
+    assert [row["id"] for row in json.loads(listed.stdout)] == ["my-labels"]
+    topics = run(["topics", "--bank", str(new)], script_env)
+    assert topics.returncode == 0, topics.stderr
+    assert "data-centric-ai" in topics.stdout
+    studied = run(["study", "--bank", str(new)], script_env, "noisy label\n5\n")
+    assert studied.returncode == 0, studied.stderr
+    assert "Why do consistent labels matter for small data?" in studied.stdout
+    assert "unknown topic" not in studied.stderr + topics.stderr + listed.stderr

@@ -184,7 +184,7 @@ def load_questions(settings: Settings, lenient: bool = True) -> Bank:
     whole file, if it is no YAML) is left out with a warning (``validate`` shows every
     problem), so one bad entry does not stop a session. Other files must be valid."""
     from mlops_quiz.bank import cache as bank_cache
-    from mlops_quiz.config import cache_dir, user_bank_path
+    from mlops_quiz.config import bundled_bank_path, cache_dir, user_bank_path
 
     if _published.get(settings.db_url):
         return published_bank(_published[settings.db_url])
@@ -192,7 +192,9 @@ def load_questions(settings: Settings, lenient: bool = True) -> Bank:
     if folder.exists() and not bank_cache.usable(folder):
         warn(f"the cache folder {folder} {unsafe_folder(folder)}; it is not used")
     own = [p for p in settings.bank_paths if p == user_bank_path()] if lenient else []
-    loaded = bank_cache.load(settings.bank_paths, folder, lenient=own)
+    loaded = bank_cache.load(
+        settings.bank_paths, folder, lenient=own, topics_from=bundled_bank_path()
+    )
     if loaded.warnings:
         for message in loaded.warnings[:MAX_PROBLEMS_SHOWN]:
             warn(message)

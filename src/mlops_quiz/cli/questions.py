@@ -30,13 +30,13 @@ def validate(
 ) -> None:
     """Check bank files; print each problem as FILE:LINE: message."""
     from mlops_quiz.bank import load_bank
-    from mlops_quiz.config import bank_paths, bank_warnings
+    from mlops_quiz.config import bank_paths, bank_warnings, bundled_bank_path
 
     paths = list(files) if files else bank_paths(None)
     if not files:
         for message in bank_warnings(None):
             warn(message)
-    loaded = load_bank(paths)
+    loaded = load_bank(paths, topics_from=bundled_bank_path())
     print(
         f"ok: {len(loaded.questions)} questions in {len(loaded.topics)} topics, "
         f"{len(paths)} file(s)"
