@@ -69,8 +69,8 @@ def loop_bank(tmp_path: Path) -> Path:
 
 
 def asked_prompts(out: str, prompts: list[str]) -> list[str]:
-    """The prompts of the items shown, in the order they were asked."""
-    return [p for line in out.splitlines() for p in prompts if p in line]
+    """The prompts of the items shown (in their panels), in the order they were asked."""
+    return [p for line in out.splitlines() for p in prompts if line.strip("│ ") == p]
 
 
 def db_rows(db: Path, query: str) -> list[tuple[object, ...]]:
@@ -300,3 +300,33 @@ def test_a_new_bank_file_written_by_add_question_is_read_by_every_command(
     assert studied.returncode == 0, studied.stderr
     assert "Why do consistent labels matter for small data?" in studied.stdout
     assert "unknown topic" not in studied.stderr + topics.stderr + listed.stderr
+
+
+# 10. u at the grade prompt says which answer it takes back ------------------------------------
+
+
+def test_undo_at_the_grade_prompt_names_the_item_and_asks_the_current_one_after_it(
+    script_env: dict[str, str], loop_bank: Path, quiz_home: Path
+) -> None:
+    script = "first\n5\nsecond\nu\nfirst\n4\nsecond\n5\nfirst\n5\n"
+    result = run(["study", "--bank", str(loop_bank)], script_env, script)
+    assert result.returncode == 0, result.stderr
+    flat = " ".join(result.stdout.split())
+    assert (
+        "Undone: your answer to alpha-req ('What is alpha one?') was taken back; "
+        "it is asked again, then the item you were on." in flat
+    )
+    prompts = ["What is alpha one?", "What is alpha two?", "What is beta one?"]
+    assert asked_prompts(result.stdout, prompts) == [
+        "What is alpha one?",
+        "What is alpha two?",
+        "What is alpha one?",
+        "What is alpha two?",
+        "What is beta one?",
+    ]
+    query = "SELECT question_id, grade FROM reviews ORDER BY question_id"
+    assert db_rows(quiz_home / "progress.db", query) == [
+        ("alpha-free", 5),
+        ("alpha-req", 4),
+        ("beta-req", 5),
+    ]

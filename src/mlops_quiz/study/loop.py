@@ -442,6 +442,23 @@ def bury(session: StudySession, item: Item, con: Console) -> None:
     con.print(render.notice("Buried: skipped, ungraded, until the next study day."))
 
 
+UNDONE_PROMPT_CHARS = 60
+"""How much of an undone item's prompt the undo notice quotes."""
+
+
 def undo(session: StudySession, con: Console) -> None:
-    session.undo()
-    con.print(render.notice("Undone: that answer was taken back and is asked again."))
+    """Take back the previous answer, saying whose: that item is asked again, then the one
+    that was on screen (an answer typed to it is dropped)."""
+    item = session.undo()
+    if item is None:  # pragma: no cover - leaves_the_item checks the history first
+        return
+    prompt = " ".join(item.question.prompt.split())
+    if len(prompt) > UNDONE_PROMPT_CHARS:
+        prompt = prompt[: UNDONE_PROMPT_CHARS - 1].rstrip() + "…"
+    con.print(
+        render.notice(
+            f"Undone: your answer to {item.question.id} ({prompt!r}) was taken back; "
+            "it is asked again, then the item you were on."
+        ),
+        markup=False,
+    )
