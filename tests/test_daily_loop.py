@@ -330,3 +330,16 @@ def test_undo_at_the_grade_prompt_names_the_item_and_asks_the_current_one_after_
         ("alpha-req", 4),
         ("beta-req", 5),
     ]
+
+
+# 11. A refused --id writes nothing ------------------------------------------------------------
+
+
+def test_study_with_an_unknown_id_refuses_before_creating_the_database(
+    script_env: dict[str, str], loop_bank: Path, quiz_home: Path
+) -> None:
+    result = run(["study", "--id", "nope", "--bank", str(loop_bank)], script_env)
+    assert result.returncode == 2
+    assert result.stderr == "error: no question with id 'nope' in the loaded banks and topics\n"
+    assert result.stdout == ""
+    assert not (quiz_home / "progress.db").exists()

@@ -75,11 +75,16 @@ def study(
     settings = resolve_settings(db, bank, profile, new, limit)
     questions = load_questions(settings)
     topics = check_topics(questions, topic)
+    in_scope = questions.in_topics(topics)
+    known = {q.id for q in in_scope}
+    for qid in ids or ():  # before the database is opened (or created)
+        if qid not in known:
+            raise BadInputError(f"no question with id {qid!r} in the loaded banks and topics")
     with open_store(settings, saves=True) as store:
         session = StudySession.plan(
             store,
             settings.profile,
-            questions.in_topics(topics),
+            in_scope,
             clock=now,
             day_start_hour=settings.day_start_hour,
             new_per_day=settings.new_per_day,
