@@ -343,3 +343,37 @@ def test_study_with_an_unknown_id_refuses_before_creating_the_database(
     assert result.stderr == "error: no question with id 'nope' in the loaded banks and topics\n"
     assert result.stdout == ""
     assert not (quiz_home / "progress.db").exists()
+
+
+# 12. restore while a session is open ----------------------------------------------------------
+
+
+def test_restore_is_refused_while_a_session_of_the_database_is_at_a_prompt(
+    script_env: dict[str, str], loop_bank: Path, quiz_home: Path, tmp_path: Path
+) -> None:
+    bank = ["--bank", str(loop_bank)]
+    assert run(["study", *bank, "--limit", "1"], script_env, "first\n5\n").returncode == 0
+    copy = tmp_path / "copy.db"
+    assert run(["backup", str(copy)], script_env).returncode == 0
+    session = spawn(["study", *bank, "--new", "2"], script_env)
+    session.expect("What is alpha two")
+    session.expect("Your answer")
+    refused = run(["restore", str(copy)], script_env)
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        "error: a study session of this database is open; finish it (q) before restoring\n"
+    )
+    assert not list(quiz_home.glob("progress-before-restore-*.db"))
+    session.sendline("second")
+    session.expect("Grade 0-5")
+    session.sendline("5")  # the day's last new item: the session ends
+    session.expect("Session over")
+    session.expect(pexpect.EOF)
+    db = quiz_home / "progress.db"
+    assert db_rows(db, "SELECT question_id FROM reviews ORDER BY id") == [
+        ("alpha-req",),
+        ("alpha-free",),
+    ]
+    restored = run(["restore", str(copy)], script_env)  # the session is over: it may go on
+    assert restored.returncode == 0, restored.stderr
+    assert db_rows(db, "SELECT question_id FROM reviews ORDER BY id") == [("alpha-req",)]

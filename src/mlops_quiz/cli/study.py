@@ -27,7 +27,10 @@ from mlops_quiz.cli.common import (
 from mlops_quiz.errors import BadInputError
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from mlops_quiz.bank import Question
+    from mlops_quiz.store import Store
 
 
 # ---------------------------------------------------------------- commands
@@ -80,7 +83,7 @@ def study(
     for qid in ids or ():  # before the database is opened (or created)
         if qid not in known:
             raise BadInputError(f"no question with id {qid!r} in the loaded banks and topics")
-    with open_store(settings, saves=True) as store:
+    with open_store(settings, saves=True) as store, _held(store):
         session = StudySession.plan(
             store,
             settings.profile,
@@ -95,6 +98,18 @@ def study(
             suspend_leeches=settings.suspend_leeches,
         )
         study_loop.run(session, questions, render.console())
+
+
+def _held(store: Store) -> AbstractContextManager[None]:
+    """A session of a SQLite file marks it open, so ``restore`` waits for it to end."""
+    from contextlib import nullcontext
+    from pathlib import Path
+
+    from mlops_quiz.store.session_lock import session_open
+
+    if store.engine.dialect.name != "sqlite":
+        return nullcontext()
+    return session_open(Path(store.label))
 
 
 @app.command()

@@ -245,6 +245,7 @@ def restore(
     session is saving.
     """
     from mlops_quiz.store import check_backup
+    from mlops_quiz.store.session_lock import no_session_open
 
     settings = resolve_settings(db, None, None)
     check_backup(source)
@@ -253,12 +254,13 @@ def restore(
             raise BadInputError("restore works with SQLite databases; use your database's tools")
         if source.resolve() in _live_files(store):
             raise BadInputError(f"{visible(str(source))} is the live database itself")
-        kept = copy_aside(store, "before-restore")
-        try:
-            store.restore(source)
-        except BaseException:
-            kept.unlink(missing_ok=True)
-            raise
+        with no_session_open(Path(store.label)):
+            kept = copy_aside(store, "before-restore")
+            try:
+                store.restore(source)
+            except BaseException:
+                kept.unlink(missing_ok=True)
+                raise
     print(f"restored {visible(store.label)} from {visible(str(source))}")
     print(f"the database as it was is kept in {visible(str(kept))}")
 
