@@ -377,3 +377,44 @@ def test_restore_is_refused_while_a_session_of_the_database_is_at_a_prompt(
     restored = run(["restore", str(copy)], script_env)  # the session is over: it may go on
     assert restored.returncode == 0, restored.stderr
     assert db_rows(db, "SELECT question_id FROM reviews ORDER BY id") == [("alpha-req",)]
+
+
+# 9. A file of the wrong format is one line ----------------------------------------------------
+
+
+def test_import_and_export_refuse_a_file_of_the_wrong_format_in_one_line(
+    script_env: dict[str, str], loop_bank: Path, quiz_home: Path, tmp_path: Path
+) -> None:
+    assert (
+        run(["study", "--bank", str(loop_bank), "--limit", "1"], script_env, "x\n5\n").returncode
+        == 0
+    )
+    before = loop_bank.read_bytes()
+    cases = [
+        (
+            ["import", str(loop_bank), "--into", str(loop_bank), "--bank", str(loop_bank)],
+            f"error: {loop_bank}: a sheet of questions is a .csv or .txt file, not 'loop.yaml'\n",
+        ),
+        (
+            ["import", "--progress", str(tmp_path / "bank.csv")],
+            f"error: {tmp_path / 'bank.csv'}: --progress reads JSON lines: it is a .jsonl file, "
+            "not 'bank.csv'\n",
+        ),
+        (
+            ["export", "--reviews", str(tmp_path / "r.json")],
+            f"error: {tmp_path / 'r.json'}: --reviews writes CSV: it is a .csv file, "
+            "not 'r.json'\n",
+        ),
+        (
+            ["export", "--progress", str(tmp_path / "p.csv")],
+            f"error: {tmp_path / 'p.csv'}: --progress writes JSON lines: it is a .jsonl file, "
+            "not 'p.csv'\n",
+        ),
+    ]
+    (tmp_path / "bank.csv").write_text("prompt,answer\nq,a\n", encoding="utf-8")
+    for args, expected in cases:
+        result = run(args, script_env)
+        assert result.returncode == 2, args
+        assert result.stderr == expected
+    assert loop_bank.read_bytes() == before
+    assert not (tmp_path / "r.json").exists() and not (tmp_path / "p.csv").exists()
