@@ -418,3 +418,40 @@ def test_import_and_export_refuse_a_file_of_the_wrong_format_in_one_line(
         assert result.stderr == expected
     assert loop_bank.read_bytes() == before
     assert not (tmp_path / "r.json").exists() and not (tmp_path / "p.csv").exists()
+
+
+# 7. topics warns about a bad entry in your own bank and goes on -------------------------------
+
+
+def test_topics_warns_about_a_bad_entry_in_your_own_bank_and_goes_on(
+    script_env: dict[str, str], quiz_home: Path
+) -> None:
+    quiz_home.mkdir(parents=True, exist_ok=True)
+    own = quiz_home / "questions.yaml"
+    own.write_text(
+        textwrap.dedent(
+            """\
+            topics:
+              - id: mine
+                title: My own topic
+            questions:
+              - id: mine-good
+                topic: mine
+                type: open
+                prompt: A good question?
+                answer: A good answer.
+              - id: mine-bad
+                topic: mine
+                type: essay
+                prompt: A bad one?
+                answer: Its type is no type.
+            """
+        ),
+        encoding="utf-8",
+    )
+    result = run(["topics"], script_env)
+    assert result.returncode == 0, result.stderr
+    (mine,) = [line for line in result.stdout.splitlines() if "My own topic" in line]
+    assert "1" in mine.split()
+    assert "data-centric-ai" in result.stdout
+    assert "warning:" in result.stderr and "1 question(s) left out" in result.stderr

@@ -264,4 +264,4 @@ def topics(bank: BankOption = None) -> None:
     from mlops_quiz.ui import render
 
     settings = resolve_settings(None, bank, None)
-    render.console().print(render.topics_table(load_questions(settings, lenient=False)))
+    render.console().print(render.topics_table(load_questions(settings)))
