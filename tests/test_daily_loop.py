@@ -455,3 +455,35 @@ def test_topics_warns_about_a_bad_entry_in_your_own_bank_and_goes_on(
     assert "1" in mine.split()
     assert "data-centric-ai" in result.stdout
     assert "warning:" in result.stderr and "1 question(s) left out" in result.stderr
+
+
+# 14. :s suspends the item in a session --------------------------------------------------------
+
+
+def test_s_in_a_session_suspends_the_item_and_no_undo_brings_it_back(
+    script_env: dict[str, str], loop_bank: Path, quiz_home: Path
+) -> None:
+    # Item 1 graded 5, :s on item 2, :u at item 3: item 1 again, then item 3; item 2 stays out.
+    script = "first\n5\n:s\n:u\nfirst\n5\nfirst\n5\n"
+    result = run(["study", "--bank", str(loop_bank)], script_env, script)
+    assert result.returncode == 0, result.stderr
+    flat = " ".join(result.stdout.split())
+    assert "Suspended: skipped, ungraded, until 'mlops-quiz unsuspend alpha-free'." in flat
+    prompts = ["What is alpha one?", "What is alpha two?", "What is beta one?"]
+    assert asked_prompts(result.stdout, prompts) == [
+        "What is alpha one?",
+        "What is alpha two?",
+        "What is beta one?",
+        "What is alpha one?",
+        "What is beta one?",
+    ]
+    db = quiz_home / "progress.db"
+    assert db_rows(db, "SELECT suspended FROM cards WHERE question_id = 'alpha-free'") == [(1,)]
+    assert db_rows(db, "SELECT count(*) FROM reviews WHERE question_id = 'alpha-free'") == [(0,)]
+    later = run(
+        ["study", "--bank", str(loop_bank), "--cram"],
+        script_env,
+        "",
+        now="2026-12-20T09:00:00+00:00",
+    )
+    assert "What is alpha two?" not in later.stdout

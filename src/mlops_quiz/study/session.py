@@ -90,7 +90,7 @@ class StudySession:
     cram: bool = False
     suspend_leeches: bool = False
     buried: list[str] = field(default_factory=list)
-    """Questions buried during the session."""
+    """Questions buried (or suspended) during the session."""
     _snapshot: tuple[Item, ...] = ()
     _states: dict[str, CardState] = field(default_factory=dict)
     _due_ids: frozenset[str] = frozenset()
@@ -297,6 +297,14 @@ class StudySession:
         self.store.bury(self.profile, [qid], self.today + timedelta(days=1))
         self.queue = [i for i in self.queue if i.question.id != qid]
         self.buried.append(qid)
+        self.current = None
+
+    def suspend(self, item: Item) -> None:
+        """Put an item aside until unsuspended, ungraded: it and its repeats leave the queue."""
+        qid = item.question.id
+        self.store.set_suspended(self.profile, [qid], True)
+        self.queue = [i for i in self.queue if i.question.id != qid]
+        self.buried.append(qid)  # held out of the session, whatever is undone
         self.current = None
 
     def summary(self) -> Summary:
