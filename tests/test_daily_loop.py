@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -487,3 +488,49 @@ def test_s_in_a_session_suspends_the_item_and_no_undo_brings_it_back(
         now="2026-12-20T09:00:00+00:00",
     )
     assert "What is alpha two?" not in later.stdout
+
+
+# 14. edit ID: $EDITOR at the item's line, validated when it closes ----------------------------
+
+
+def fake_editor(tmp_path: Path, replace: str, by: str) -> str:
+    """An editor that records its arguments and replaces text in the file it is given."""
+    script = tmp_path / "editor.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""\
+            import sys
+            from pathlib import Path
+            line, path = sys.argv[1], Path(sys.argv[2])
+            Path({str(tmp_path / "args")!r}).write_text(line)
+            path.write_text(path.read_text().replace({replace!r}, {by!r}))
+            """
+        ),
+        encoding="utf-8",
+    )
+    return f"{sys.executable} {script}"
+
+
+def test_edit_opens_your_item_at_its_line_and_keeps_the_old_bytes_if_invalid(
+    script_env: dict[str, str], loop_bank: Path, tmp_path: Path
+) -> None:
+    bank = ["--bank", str(loop_bank)]
+    good = {**script_env, "EDITOR": fake_editor(tmp_path, "The second alpha.", "Alpha, second.")}
+    edited = run(["edit", "alpha-free", *bank], good)
+    assert edited.returncode == 0, edited.stderr
+    assert edited.stdout.strip() == f"edited alpha-free in {loop_bank}"
+    assert (tmp_path / "args").read_text() == "+14"  # line 14: '- id: alpha-free'
+    assert "answer: Alpha, second." in loop_bank.read_text()
+    before = loop_bank.read_bytes()
+    bad = {**script_env, "EDITOR": fake_editor(tmp_path, "type: open", "type: essay")}
+    refused = run(["edit", "alpha-free", *bank], bad)
+    assert refused.returncode == 2
+    assert f"error: {loop_bank}:" in refused.stderr and "essay" in refused.stderr
+    assert refused.stderr.splitlines()[-1] == f"error: {loop_bank}: kept as it was before the edit"
+    assert loop_bank.read_bytes() == before
+    bundled = run(["edit", "dcai-noisy-labels"], good)
+    assert bundled.returncode == 2
+    assert bundled.stderr == (
+        "error: 'dcai-noisy-labels' is in the bundled bank, which is not edited in place; "
+        "add your own version with 'mlops-quiz add-question'\n"
+    )
