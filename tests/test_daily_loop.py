@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pexpect
 import pytest
@@ -534,3 +535,24 @@ def test_edit_opens_your_item_at_its_line_and_keeps_the_old_bytes_if_invalid(
         "error: 'dcai-noisy-labels' is in the bundled bank, which is not edited in place; "
         "add your own version with 'mlops-quiz add-question'\n"
     )
+
+
+# 13. A class's own bank comes first (PostgreSQL) ----------------------------------------------
+
+
+def test_a_class_learner_is_asked_the_teachers_questions_first(
+    class_db: Any, loop_bank: Path
+) -> None:
+    from postgres_helpers import cli, ok
+
+    class_db.publish(loop_bank, bundled=True)
+    _, url = class_db.learner("first")
+    session = ok(cli(["study", "--limit", "1"], class_db.env, "first\n5\n", db=url))
+    assert "What is alpha one?" in session
+    assert "1 of 1" in session
+    published = ok(
+        cli(["class", "publish", "--only", str(loop_bank), "--db", class_db.url], class_db.env)
+    )
+    assert published.startswith("published 3 questions in 2 topics")
+    listed = json.loads(ok(cli(["list", "--json"], class_db.env, db=url)))
+    assert [row["id"] for row in listed] == ["alpha-req", "alpha-free", "beta-req"]

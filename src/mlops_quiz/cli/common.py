@@ -179,6 +179,10 @@ def open_store(settings: Settings, saves: bool = False, create: bool = True) -> 
     )
 
 
+BUNDLED_NAME = "bundled:questions.yaml"
+"""The name the bundled bank is published under in a class database."""
+
+
 def load_questions(settings: Settings, lenient: bool = True) -> Bank:
     """The banks in use. The learner's own bank is loaded leniently: an invalid item (or the
     whole file, if it is no YAML) is left out with a warning (``validate`` shows every

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from mlops_quiz.cli.common import (
+    BUNDLED_NAME,
     BankOption,
     DbOption,
     JsonOption,
@@ -94,7 +95,10 @@ def study(
             limit=settings.session_limit,
             cram=cram,
             ask_now=ids or (),
-            bundled_file=str(bundled_bank_path()),
+            # a class's published bank: the teacher's files are the learner's own
+            bundled_file=BUNDLED_NAME
+            if BUNDLED_NAME in questions.files
+            else str(bundled_bank_path()),
             suspend_leeches=settings.suspend_leeches,
         )
         study_loop.run(session, questions, render.console())
