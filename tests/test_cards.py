@@ -99,7 +99,12 @@ def test_suspend_by_topic_and_tag(env, db: Path, tmp_path: Path, small_bank: Pat
         "key_points: [scope, data, train, deploy]\n    tags: [stages]",
     )
     small_bank.write_text(tagged)
-    assert run(["suspend", "--topic", "basics", "--tag", "stages"], env).returncode == 0
+    # Both together mean both: open-two (topic more) is not in basics, so nothing matches.
+    both = run(["suspend", "--topic", "basics", "--tag", "stages"], env)
+    assert both.returncode == 2
+    assert both.stderr == "error: no question matches the --topic and --tag given\n"
+    assert run(["suspend", "--topic", "basics"], env).returncode == 0
+    assert run(["suspend", "--tag", "stages"], env).returncode == 0
     suspended = rows(db, "SELECT question_id FROM cards WHERE suspended = 1 ORDER BY question_id")
     assert [r[0] for r in suspended] == ["mcq-one", "open-one", "open-two"]
     assert "Nothing" not in run(["stats"], env).stdout

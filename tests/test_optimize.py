@@ -31,6 +31,7 @@ def write_log(path: Path, cards: int, reviews_each: int, seed: int = 7) -> None:
     with Store.open(f"sqlite:///{path}") as store:
         for n in range(cards):
             day, strength = START + timedelta(days=n % 30), 1.0 + rng.random()
+            before = CardState()  # each answer starts from the state the card is in
             for _ in range(reviews_each):
                 gap = max(1, round(strength * rng.uniform(0.5, 1.5)))
                 day += timedelta(days=gap)
@@ -41,8 +42,9 @@ def write_log(path: Path, cards: int, reviews_each: int, seed: int = 7) -> None:
                 state = CardState(1, gap, 250, day + timedelta(days=gap), 0)
                 store.record(
                     "default",
-                    ReviewRecord(f"q{n}", moment, day, grade, "", 1000, "review", state, state),
+                    ReviewRecord(f"q{n}", moment, day, grade, "", 1000, "review", before, state),
                 )
+                before = state
 
 
 def saved_parameters(path: Path) -> list[float] | None:

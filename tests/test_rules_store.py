@@ -210,7 +210,9 @@ def test_studied_on_and_owed_repeats(store: Store):
 def test_profiles_keep_their_cards_apart(store: Store, path: Path):
     store.record("ann", record("q", DAY1, 4, NEW, FIRST))
     store.record("bob", record("q", DAY1, 1, NEW, LAPSED._replace(due=DAY3)))
-    store.record("bob", record("q", DAY2, 4, NEW, FIRST._replace(due=date(2026, 12, 1))))
+    # Each answer starts from the card as it is (an answer from a stale state is refused).
+    lapsed = LAPSED._replace(due=DAY3)
+    store.record("bob", record("q", DAY2, 4, lapsed, FIRST._replace(due=date(2026, 12, 1))))
     assert store.card("ann", "q") == FIRST
     assert store.card("bob", "q") == FIRST._replace(due=date(2026, 12, 1))
     assert store.card("cid", "q") == CardState()

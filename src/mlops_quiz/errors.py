@@ -39,3 +39,8 @@ class NewerDatabaseError(StoreError):
     """The database was written by a newer version of mlops-quiz."""
 
     exit_code = EXIT_BAD_INPUT
+
+
+class AnsweredElsewhereError(QuizError):
+    """A card moved since the session read it (answered in another session of the profile):
+    the answer is not recorded, so neither session's review is lost or applied twice."""

@@ -208,12 +208,17 @@ def usable(cache_dir: Path) -> bool:
     return unsafe_folder(cache_dir) is None
 
 
-def load(paths: list[Path], cache_dir: Path | None, lenient: Collection[Path] = ()) -> Bank:
+def load(
+    paths: list[Path],
+    cache_dir: Path | None,
+    lenient: Collection[Path] = (),
+    topics_from: Path | None = None,
+) -> Bank:
     """``bank.load_bank`` through the cache in ``cache_dir`` (when it is safe to use)."""
     if cache_dir is None or not usable(cache_dir):
-        return load_bank(paths, lenient=lenient)
+        return load_bank(paths, lenient=lenient, topics_from=topics_from)
 
     def parse(path: Path) -> tuple[list[Topic], list[Question]]:
         return parse_file_cached(path, cache_dir)
 
-    return load_bank(paths, parse, lenient=lenient)
+    return load_bank(paths, parse, lenient=lenient, topics_from=topics_from)

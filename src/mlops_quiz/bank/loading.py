@@ -15,12 +15,16 @@ from mlops_quiz.errors import BankError
 
 
 def combine(
-    parts: list[tuple[str, list[Topic], list[Question]]], lenient: Collection[str] = ()
+    parts: list[tuple[str, list[Topic], list[Question]]],
+    lenient: Collection[str] = (),
+    shared_topics: Collection[Topic] = (),
 ) -> Bank:
     """Join parsed files into one bank, checking ids and topics across them.
 
     ``lenient``: names of files whose clashing items are left out with a warning instead of
-    failing the load."""
+    failing the load. ``shared_topics``: topics any file may use without defining them (the
+    bundled bank's, when it is not loaded itself); those used join the bank."""
+    shared = {t.id: t for t in shared_topics}
     bank = Bank()
     problems: list[str] = []
     warnings: list[str] = []
@@ -42,6 +46,8 @@ def combine(
             if q.id in seen_questions:
                 earlier = seen_questions[q.id]
                 problem = f"{q.where}: duplicate question id {q.id!r} (first at {earlier.where})"
+            elif q.topic not in bank.topics and q.topic in shared:
+                bank.topics[q.topic] = shared[q.topic]
             elif q.topic not in bank.topics:
                 known = ", ".join(sorted(bank.topics)) or "none defined"
                 problem = (
@@ -64,14 +70,21 @@ def combine(
 Parse = Callable[[Path], tuple[list[Topic], list[Question]]]
 
 
-def load_bank(paths: list[Path], parse: Parse = parse_file, lenient: Collection[Path] = ()) -> Bank:
+def load_bank(
+    paths: list[Path],
+    parse: Parse = parse_file,
+    lenient: Collection[Path] = (),
+    topics_from: Path | None = None,
+) -> Bank:
     """Load and validate bank files as one bank; raises BankError listing every problem.
 
     ``parse`` reads one file (``bank_cache`` passes a cached one). ``lenient``: files (the
     learner's own bank) whose invalid items, or whose whole content if it cannot be read, are
     left out and named in ``Bank.warnings`` (``Bank.left_out`` counts the items) instead of
     failing the load: one bad entry in a learner's own bank does not stop their studies.
-    ``validate`` stays strict.
+    ``validate`` stays strict. ``topics_from``: a bank (the bundled one) whose topics the
+    files may use when it is not among them, as a new file written by ``add-question --bank``
+    does.
     """
     parts: list[tuple[str, list[Topic], list[Question]]] = []
     problems: list[str] = []
@@ -97,7 +110,10 @@ def load_bank(paths: list[Path], parse: Parse = parse_file, lenient: Collection[
             parts.append((str(path), topics, questions))
         if problems:
             raise BankError(problems)
-        bank = combine(parts, {str(p) for p in lenient})
+        shared: list[Topic] = []
+        if topics_from is not None and topics_from not in paths:
+            shared = parse(topics_from)[0]
+        bank = combine(parts, {str(p) for p in lenient}, shared)
     bank.warnings[:0] = warnings
     bank.left_out += left_out
     return bank

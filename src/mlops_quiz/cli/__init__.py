@@ -28,7 +28,7 @@ MODULE_OF = {
     **dict.fromkeys(
         ("show", "search", "suspend", "unsuspend", "bury", "reset", "profiles", "config"), "cards"
     ),
-    **dict.fromkeys(("validate", "add-question"), "questions"),
+    **dict.fromkeys(("validate", "add-question", "edit"), "questions"),
     **dict.fromkeys(("doctor", "backup", "restore", "path"), "upkeep"),
     **dict.fromkeys(("export", "import"), "transfer"),
     "class": "classroom",

@@ -7,6 +7,7 @@ transaction: a bad id changes nothing.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -19,6 +20,7 @@ from mlops_quiz.cli.common import (
     TopicOption,
     app,
     check_topics,
+    copy_aside,
     load_questions,
     open_store,
     print_json,
@@ -33,6 +35,8 @@ from mlops_quiz.text import visible
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from mlops_quiz.store import Store
 
 IdsArgument = Annotated[
     Optional[list[str]],  # noqa: UP045
@@ -122,6 +126,7 @@ def _act(
     profile: str | None,
     db: str | None,
     bank: list[Path] | None,
+    yes: bool = False,
 ) -> None:
     """Check the cards named, then change them all in one transaction, and say what changed."""
     from datetime import timedelta
@@ -131,8 +136,15 @@ def _act(
     settings = resolve_settings(db, bank, profile)
     questions = load_questions(settings)
     picked = [q.id for q in chosen(questions, ids or [], topic or [], tag or [])]
+    if not picked:
+        raise BadInputError("no question matches the --topic and --tag given")
     day = today(settings)
+    if action == "reset" and len(picked) > 1 and not _confirm_reset(len(picked), yes):
+        print("nothing reset")
+        return
     with open_store(settings, saves=True) as store:
+        if action == "reset" and len(picked) > 1:
+            _backup_before_reset(store)
         if action == "suspend":
             changed = store.set_suspended(settings.profile, picked, True)
             done = "suspended"
@@ -150,6 +162,22 @@ def _act(
     names = ", ".join(visible(qid, keep_newlines=False) for qid in picked[:10])
     more = f" and {len(picked) - 10} more" if len(picked) > 10 else ""
     print(f"{done}: {changed} card(s){same}: {names}{more}")
+
+
+def _confirm_reset(count: int, yes: bool) -> bool:
+    """Resetting several cards is asked at a terminal; a script says ``--yes``."""
+    print(f"to reset: {count} cards")
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise BadInputError("add --yes to reset more than one card when not at a terminal")
+    return typer.confirm(f"Reset {count} cards to new? (a backup is made first)", default=False)
+
+
+def _backup_before_reset(store: Store) -> None:
+    if store.engine.dialect.name == "sqlite" and store.exists:
+        kept = copy_aside(store, "before-reset")
+        print(f"backup: {visible(str(kept))}")
 
 
 @app.command()
@@ -203,9 +231,16 @@ def reset(
     profile: ProfileOption = None,
     db: DbOption = None,
     bank: BankOption = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Reset several cards without asking.")
+    ] = False,
 ) -> None:
-    """Start cards again as new; their answers stay in the log, marked as before the reset."""
-    _act("reset", ids, topic, tag, profile, db, bank)
+    """Start cards again as new; their answers stay in the log, marked as before the reset.
+
+    More than one card: the count is shown and confirmed (--yes when not at a terminal), and
+    a backup is made first.
+    """
+    _act("reset", ids, topic, tag, profile, db, bank, yes)
 
 
 @app.command()

@@ -10,6 +10,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Optional
 import typer
 
 from mlops_quiz.cli.common import (
+    BUNDLED_NAME,
     DbOption,
     app,
     load_questions,
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from mlops_quiz.store import ClassInfo, Store
 
 PASSWORD_BYTES = 18
-BUNDLED_NAME = "bundled:questions.yaml"
 
 class_app = typer.Typer(
     name="class",
@@ -116,7 +116,7 @@ def publish(
         typer.Argument(help="Bank files to publish beside the bundled bank.", show_default=False),
     ] = None,
     no_bundled: Annotated[
-        bool, typer.Option("--no-bundled", help="Publish only the given files.")
+        bool, typer.Option("--only", "--no-bundled", help="Publish only the given files.")
     ] = False,
     db: DbOption = None,
 ) -> None:

@@ -179,12 +179,16 @@ def open_store(settings: Settings, saves: bool = False, create: bool = True) -> 
     )
 
 
+BUNDLED_NAME = "bundled:questions.yaml"
+"""The name the bundled bank is published under in a class database."""
+
+
 def load_questions(settings: Settings, lenient: bool = True) -> Bank:
     """The banks in use. The learner's own bank is loaded leniently: an invalid item (or the
     whole file, if it is no YAML) is left out with a warning (``validate`` shows every
     problem), so one bad entry does not stop a session. Other files must be valid."""
     from mlops_quiz.bank import cache as bank_cache
-    from mlops_quiz.config import cache_dir, user_bank_path
+    from mlops_quiz.config import bundled_bank_path, cache_dir, user_bank_path
 
     if _published.get(settings.db_url):
         return published_bank(_published[settings.db_url])
@@ -192,7 +196,9 @@ def load_questions(settings: Settings, lenient: bool = True) -> Bank:
     if folder.exists() and not bank_cache.usable(folder):
         warn(f"the cache folder {folder} {unsafe_folder(folder)}; it is not used")
     own = [p for p in settings.bank_paths if p == user_bank_path()] if lenient else []
-    loaded = bank_cache.load(settings.bank_paths, folder, lenient=own)
+    loaded = bank_cache.load(
+        settings.bank_paths, folder, lenient=own, topics_from=bundled_bank_path()
+    )
     if loaded.warnings:
         for message in loaded.warnings[:MAX_PROBLEMS_SHOWN]:
             warn(message)
@@ -268,3 +274,18 @@ def print_paged(renderable: Any, rows: int) -> None:
             con.print(renderable)
     else:
         con.print(renderable)
+
+
+def copy_aside(store: Store, why: str) -> Path:
+    """A backup of the database beside it, named for why and when it was made."""
+    from datetime import datetime
+
+    live = Path(store.label)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = live.with_name(f"{live.stem}-{why}-{stamp}{live.suffix}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = live.with_name(f"{live.stem}-{why}-{stamp}-{n}{live.suffix}")
+    store.backup(target)
+    return target

@@ -30,13 +30,13 @@ def validate(
 ) -> None:
     """Check bank files; print each problem as FILE:LINE: message."""
     from mlops_quiz.bank import load_bank
-    from mlops_quiz.config import bank_paths, bank_warnings
+    from mlops_quiz.config import bank_paths, bank_warnings, bundled_bank_path
 
     paths = list(files) if files else bank_paths(None)
     if not files:
         for message in bank_warnings(None):
             warn(message)
-    loaded = load_bank(paths)
+    loaded = load_bank(paths, topics_from=bundled_bank_path())
     print(
         f"ok: {len(loaded.questions)} questions in {len(loaded.topics)} topics, "
         f"{len(paths)} file(s)"
@@ -196,3 +196,43 @@ def _ask_many(label: Callable[[int], str]) -> list[str]:
         if not value.strip():
             return values
         values.append(value)
+
+
+@app.command()
+@reports_errors
+def edit(
+    question_id: Annotated[str, typer.Argument(metavar="ID", help="The question's id.")],
+    bank: BankOption = None,
+) -> None:
+    """Open a question of your own bank files in $EDITOR at its line; the file is validated
+    when the editor closes, and put back as it was if it is invalid."""
+    import os
+    import shlex
+    import subprocess
+
+    from mlops_quiz.bank import load_bank
+    from mlops_quiz.config import bank_paths, bundled_bank_path
+    from mlops_quiz.errors import BankError
+
+    paths = bank_paths(bank)
+    loaded = load_bank(paths, topics_from=bundled_bank_path())
+    question = loaded.by_id().get(question_id)
+    if question is None:
+        raise BadInputError(f"no question with id {question_id!r} in the loaded banks")
+    target = Path(question.file)
+    if target.resolve() == bundled_bank_path().resolve():
+        raise BadInputError(
+            f"{question_id!r} is in the bundled bank, which is not edited in place; "
+            "add your own version with 'mlops-quiz add-question'"
+        )
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise BadInputError("set $EDITOR to the editor to use")
+    before = target.read_bytes()
+    subprocess.run([*shlex.split(editor), f"+{question.line}", str(target)], check=False)
+    try:
+        load_bank(paths, topics_from=bundled_bank_path())
+    except BankError as problems:
+        target.write_bytes(before)
+        raise BankError([*problems.problems, f"{target}: kept as it was before the edit"]) from None
+    print(f"edited {question_id} in {target}")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from mlops_quiz.cli.common import (
+    BUNDLED_NAME,
     FSRS_PARAMETERS,
     BankOption,
     DbOption,
@@ -31,7 +32,10 @@ from mlops_quiz.errors import BadInputError, QuizError
 from mlops_quiz.text import visible
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from mlops_quiz.bank import Question
+    from mlops_quiz.store import Store
 
 
 # ---------------------------------------------------------------- commands
@@ -79,22 +83,42 @@ def study(
     settings = resolve_settings(db, bank, profile, new, limit)
     questions = load_questions(settings)
     topics = check_topics(questions, topic)
-    with open_store(settings, saves=True) as store:
+    in_scope = questions.in_topics(topics)
+    known = {q.id for q in in_scope}
+    for qid in ids or ():  # before the database is opened (or created)
+        if qid not in known:
+            raise BadInputError(f"no question with id {qid!r} in the loaded banks and topics")
+    with open_store(settings, saves=True) as store, _held(store):
         session = StudySession.plan(
             store,
             settings.profile,
-            questions.in_topics(topics),
+            in_scope,
             clock=now,
             day_start_hour=settings.day_start_hour,
             new_per_day=settings.new_per_day,
             limit=settings.session_limit,
             cram=cram,
             ask_now=ids or (),
-            bundled_file=str(bundled_bank_path()),
+            # a class's published bank: the teacher's files are the learner's own
+            bundled_file=BUNDLED_NAME
+            if BUNDLED_NAME in questions.files
+            else str(bundled_bank_path()),
             suspend_leeches=settings.suspend_leeches,
             scheduler=profile_scheduler(settings, store),
         )
         study_loop.run(session, questions, render.console())
+
+
+def _held(store: Store) -> AbstractContextManager[None]:
+    """A session of a SQLite file marks it open, so ``restore`` waits for it to end."""
+    from contextlib import nullcontext
+    from pathlib import Path
+
+    from mlops_quiz.store.session_lock import session_open
+
+    if store.engine.dialect.name != "sqlite":
+        return nullcontext()
+    return session_open(Path(store.label))
 
 
 @app.command()
@@ -294,4 +318,4 @@ def topics(bank: BankOption = None) -> None:
     from mlops_quiz.ui import render
 
     settings = resolve_settings(None, bank, None)
-    render.console().print(render.topics_table(load_questions(settings, lenient=False)))
+    render.console().print(render.topics_table(load_questions(settings)))

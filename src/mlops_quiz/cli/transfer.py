@@ -111,6 +111,12 @@ def _export_answers(
             "--topic, --tag and --format select questions; "
             "--reviews and --progress write every answer of the profile"
         )
+    if progress:
+        transfer.expect_suffix(
+            target, [transfer.PROGRESS_SUFFIX], "--progress writes JSON lines: it"
+        )
+    else:
+        transfer.expect_suffix(target, [transfer.REVIEW_LOG_SUFFIX], "--reviews writes CSV: it")
     settings = resolve_settings(db, None, profile)
     with open_store(settings, create=False) as store:
         records = store.history(settings.profile)
@@ -155,11 +161,17 @@ def import_(
     message). Rows whose prompt is already in the bank are skipped. With --progress, answers
     already in the database are skipped and the cards are recomputed from the merged log.
     """
+    from mlops_quiz import transfer
+
     if progress:
         if into or topic:
             raise BadInputError("--into and --topic are for questions, not with --progress")
+        transfer.expect_suffix(
+            source, [transfer.PROGRESS_SUFFIX], "--progress reads JSON lines: it"
+        )
         _import_progress(source, dry_run, profile, db)
         return
+    transfer.expect_suffix(source, transfer.SHEET_SUFFIXES, "a sheet of questions")
     from mlops_quiz import config
     from mlops_quiz.bank import authoring
     from mlops_quiz.transfer import spreadsheet

@@ -12,6 +12,7 @@ from mlops_quiz.cli.common import (
     BankOption,
     DbOption,
     app,
+    copy_aside,
     load_questions,
     open_store,
     reports_errors,
@@ -138,7 +139,7 @@ def _rename(
         )
     with open_store(settings, saves=True) as store:
         if force and store.engine.dialect.name == "sqlite" and store.exists:
-            kept = _copy_aside(store, "before-rename")
+            kept = copy_aside(store, "before-rename")
             print(f"backup: {visible(str(kept))}")
         moved = store.rename(old, new, profile, force)
     for name, answers in moved.items():
@@ -184,25 +185,10 @@ def _prune(
             print("nothing deleted")
             return
     if store.engine.dialect.name == "sqlite" and store.exists:
-        kept = _copy_aside(store, "before-prune")
+        kept = copy_aside(store, "before-prune")
         print(f"backup: {visible(str(kept))}")
     removed = store.prune(orphans)
     print(f"pruned: {removed} rows")
-
-
-def _copy_aside(store: Store, why: str) -> Path:
-    """A backup of the database beside it, named for why and when it was made."""
-    from datetime import datetime
-
-    live = Path(store.label)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = live.with_name(f"{live.stem}-{why}-{stamp}{live.suffix}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = live.with_name(f"{live.stem}-{why}-{stamp}-{n}{live.suffix}")
-    store.backup(target)
-    return target
 
 
 def _live_files(store: Store) -> set[Path]:
@@ -259,6 +245,7 @@ def restore(
     session is saving.
     """
     from mlops_quiz.store import check_backup
+    from mlops_quiz.store.session_lock import no_session_open
 
     settings = resolve_settings(db, None, None)
     check_backup(source)
@@ -267,12 +254,13 @@ def restore(
             raise BadInputError("restore works with SQLite databases; use your database's tools")
         if source.resolve() in _live_files(store):
             raise BadInputError(f"{visible(str(source))} is the live database itself")
-        kept = _copy_aside(store, "before-restore")
-        try:
-            store.restore(source)
-        except BaseException:
-            kept.unlink(missing_ok=True)
-            raise
+        with no_session_open(Path(store.label)):
+            kept = copy_aside(store, "before-restore")
+            try:
+                store.restore(source)
+            except BaseException:
+                kept.unlink(missing_ok=True)
+                raise
     print(f"restored {visible(store.label)} from {visible(str(source))}")
     print(f"the database as it was is kept in {visible(str(kept))}")
 

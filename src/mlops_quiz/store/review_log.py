@@ -16,7 +16,8 @@ from sqlalchemy import (
     update,
 )
 
-from mlops_quiz.scheduling import PASSING_GRADE, needs_repeat
+from mlops_quiz.errors import AnsweredElsewhereError
+from mlops_quiz.scheduling import PASSING_GRADE, CardState, needs_repeat
 from mlops_quiz.store.base import StoreBase
 from mlops_quiz.store.schema import (
     KIND_REPEAT,
@@ -40,6 +41,8 @@ class ReviewLog(StoreBase):
         ``suspend``: the card is suspended too (a leech, when leeches are suspended).
         ``scheduler``: the name of the scheduler that computed the card's new state."""
         with self._guard("save an answer to"), self._write() as conn:
+            if review.kind == KIND_REVIEW:
+                self._check_unmoved(conn, profile, review)
             result = conn.execute(insert(reviews).values(**_review_row(profile, review)))
             if review.kind == KIND_REVIEW:
                 self._put_card(conn, profile, review, scheduler)
@@ -56,6 +59,18 @@ class ReviewLog(StoreBase):
                     )
             key = result.inserted_primary_key
             return int(key[0]) if key else 0
+
+    def _check_unmoved(self, conn: Connection, profile: str, review: ReviewRecord) -> None:
+        """Re-read the card inside the answer's transaction (the write lock is held, a server
+        row is locked): if it is no longer in the state the answer started from, another
+        session answered it meanwhile, and recording would overwrite that review."""
+        where = and_(cards.c.profile == profile, cards.c.question_id == review.question_id)
+        row = conn.execute(select(cards).where(where).with_for_update()).first()
+        now = _state_from(row) if row is not None else CardState()
+        if now != review.before:
+            raise AnsweredElsewhereError(
+                f"{review.question_id!r} was answered in another session meanwhile"
+            )
 
     def _put_card(
         self, conn: Connection, profile: str, review: ReviewRecord, scheduler: str = "sm2"

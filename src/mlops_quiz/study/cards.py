@@ -211,7 +211,8 @@ def chosen(
     bank: Bank, ids: Sequence[str], topics: Sequence[str], tags: Sequence[str]
 ) -> list[Question]:
     """The questions a command acts on: the ids given, and every question of the topics and
-    tags given. Any unknown id, topic or tag is an error before anything is changed."""
+    tags given; with both ``--topic`` and ``--tag``, only the questions that match both (as
+    ``export``). Any unknown id, topic or tag is an error before anything is changed."""
     by_id = bank.by_id()
     unknown = [qid for qid in dict.fromkeys(ids) if qid not in by_id]
     if unknown:
@@ -232,6 +233,8 @@ def chosen(
         raise BadInputError("name the cards: one or more ids, or --topic or --tag")
     picked = {q.id: q for q in (by_id[qid] for qid in ids)}
     for q in bank.questions:
-        if q.topic in topics or any(t in tags for t in q.tags):
+        in_topic = not topics or q.topic in topics
+        tagged = not tags or any(t in tags for t in q.tags)
+        if (topics or tags) and in_topic and tagged:
             picked.setdefault(q.id, q)
     return list(picked.values())

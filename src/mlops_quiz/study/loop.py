@@ -12,8 +12,9 @@ answer) with a suggested grade; at a terminal the learner corrects the marks at 
 and grades one line per item, as for every other type.
 
 Commands: ``:q`` quits, ``:u`` undoes the previous answer, ``:b`` buries the item (skips it,
-ungraded, until the next study day) and ``:?`` shows the help at every prompt; at the grade
-prompt ``q``, ``u``, ``b``, ``?`` and ``f`` (a long answer in full) work alone too.
+ungraded, until the next study day), ``:s`` suspends it (until unsuspended) and ``:?`` shows the
+help at every prompt; at the grade prompt ``q``, ``u``, ``b``, ``s``, ``?`` and ``f`` (a long
+answer in full) work alone too.
 A typed answer can never be taken for a command: at the answer prompt only the exact ``:``
 commands are, and lines pasted along with an answer belong to the answer.
 """
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING
 from mlops_quiz.bank import Bank, Question, choice_letter
 from mlops_quiz.checking import Check, NotAnAnswer, check_answer, is_quick
 from mlops_quiz.checking.words import check_question, suggest_grade
+from mlops_quiz.errors import AnsweredElsewhereError
 from mlops_quiz.scheduling import GRADE_MAX, GRADE_MIN
 from mlops_quiz.store.schema import format_points_made
 from mlops_quiz.study.session import Item, StudySession
@@ -47,6 +49,7 @@ QUIT = "q"
 HELP = "?"
 FULL = "f"
 BURY = "b"
+SUSPEND = "s"
 COMMAND_PREFIX = ":"
 CONTINUATION = "\\"
 """An answer line ending with this goes on on the next line."""
@@ -118,12 +121,18 @@ class BuryRequest(Exception):
     """The learner asked to skip the current item until the next study day."""
 
 
+class SuspendRequest(Exception):
+    """The learner asked to put the current item aside until it is unsuspended."""
+
+
 def command(text: str, at_grade_prompt: bool) -> str | None:
-    """The command in a typed line (QUIT, UNDO, HELP, FULL, BURY), or None if it is none."""
+    """The command in a typed line (QUIT, UNDO, HELP, FULL, BURY, SUSPEND), or None if it is
+    none."""
     word = text.strip().lower()
-    if word.startswith(COMMAND_PREFIX) and word[1:] in (QUIT, UNDO, HELP, FULL, BURY):
+    commands = (QUIT, UNDO, HELP, FULL, BURY, SUSPEND)
+    if word.startswith(COMMAND_PREFIX) and word[1:] in commands:
         return word[1:]
-    if at_grade_prompt and word in (QUIT, UNDO, HELP, FULL, BURY):
+    if at_grade_prompt and word in commands:
         return word
     return None
 
@@ -277,6 +286,9 @@ def ask(
     except BuryRequest:
         bury(session, item, con)
         return
+    except SuspendRequest:
+        suspend(session, item, con)
+        return
     seconds = time.monotonic() - started
     duration_ms = int(seconds * 1000)
     marks = check_points(q, typed, seconds)
@@ -297,13 +309,25 @@ def ask(
     except BuryRequest:
         bury(session, item, con)
         return
-    answered = session.answer(
-        item,
-        grade,
-        logged_answer(typed, check, order),
-        duration_ms,
-        key_points_made=marks.recorded() if marks else None,
-    )
+    except SuspendRequest:
+        suspend(session, item, con)
+        return
+    try:
+        answered = session.answer(
+            item,
+            grade,
+            logged_answer(typed, check, order),
+            duration_ms,
+            key_points_made=marks.recorded() if marks else None,
+        )
+    except AnsweredElsewhereError:
+        con.print(
+            render.notice(
+                "Skipped: this card was answered in another session meanwhile; "
+                "this answer was not recorded."
+            )
+        )
+        return
     con.print(render.after_answer(answered.after, item.kind, grade, session.today))
     if answered.suspended:
         con.print(
@@ -368,6 +392,8 @@ def leaves_the_item(cmd: str | None, session: StudySession, con: Console) -> boo
         raise EndSession
     if cmd == BURY:
         raise BuryRequest
+    if cmd == SUSPEND:
+        raise SuspendRequest
     if cmd == UNDO:
         if session.history:
             raise UndoRequest
@@ -435,6 +461,33 @@ def bury(session: StudySession, item: Item, con: Console) -> None:
     con.print(render.notice("Buried: skipped, ungraded, until the next study day."))
 
 
+UNDONE_PROMPT_CHARS = 60
+"""How much of an undone item's prompt the undo notice quotes."""
+
+
+def suspend(session: StudySession, item: Item, con: Console) -> None:
+    session.suspend(item)
+    con.print(
+        render.notice(
+            f"Suspended: skipped, ungraded, until 'mlops-quiz unsuspend {item.question.id}'."
+        ),
+        markup=False,
+    )
+
+
 def undo(session: StudySession, con: Console) -> None:
-    session.undo()
-    con.print(render.notice("Undone: that answer was taken back and is asked again."))
+    """Take back the previous answer, saying whose: that item is asked again, then the one
+    that was on screen (an answer typed to it is dropped)."""
+    item = session.undo()
+    if item is None:  # pragma: no cover - leaves_the_item checks the history first
+        return
+    prompt = " ".join(item.question.prompt.split())
+    if len(prompt) > UNDONE_PROMPT_CHARS:
+        prompt = prompt[: UNDONE_PROMPT_CHARS - 1].rstrip() + "…"
+    con.print(
+        render.notice(
+            f"Undone: your answer to {item.question.id} ({prompt!r}) was taken back; "
+            "it is asked again, then the item you were on."
+        ),
+        markup=False,
+    )

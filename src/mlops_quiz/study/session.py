@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from mlops_quiz import scheduling
 from mlops_quiz.bank import Question
-from mlops_quiz.errors import BadInputError
+from mlops_quiz.errors import AnsweredElsewhereError, BadInputError
 from mlops_quiz.scheduling import CardState, PastReview, Scheduler
 from mlops_quiz.store import KIND_CRAM, KIND_REPEAT, KIND_REVIEW, ReviewRecord, Store
 
@@ -92,7 +92,7 @@ class StudySession:
     scheduler: Scheduler = field(default_factory=scheduling.Sm2)
     """What computes the next state of a card; the session never asks which one it is."""
     buried: list[str] = field(default_factory=list)
-    """Questions buried during the session."""
+    """Questions buried (or suspended) during the session."""
     _snapshot: tuple[Item, ...] = ()
     _states: dict[str, CardState] = field(default_factory=dict)
     _due_ids: frozenset[str] = frozenset()
@@ -157,6 +157,8 @@ class StudySession:
             if limit > 0:
                 owed = [by_id[i] for i in store.owed_repeats(profile, today) if i in by_id]
                 owed = [q for q in owed if q.id not in states and q.id not in held]
+                for q in owed:  # logged with the card's real state, before and after
+                    states[q.id] = store.card(profile, q.id)
             planned = (due + new)[:limit]
             items = [Item(q, KIND_REVIEW) for q in planned]
             items += [Item(q, KIND_REPEAT) for q in owed]
@@ -260,8 +262,7 @@ class StudySession:
             and after.lapses > before.lapses
             and scheduling.is_leech(after)
         )
-        review_id = self.store.record(
-            self.profile,
+        review_id = self._record(
             ReviewRecord(
                 question_id=item.question.id,
                 reviewed_at=moment,
@@ -274,8 +275,7 @@ class StudySession:
                 after=after,
                 key_points_made=key_points_made,
             ),
-            suspend=suspend,
-            scheduler=self.scheduler.name,
+            suspend,
         )
         self._states[item.question.id] = after
         answered = Answered(item, review_id, grade, after, self._snapshot, suspend)
@@ -286,8 +286,24 @@ class StudySession:
             self.queue.append(Item(item.question, repeat_kind))
         return answered
 
+    def _record(self, review: ReviewRecord, suspend: bool) -> int:
+        """Commit one answer. A card answered meanwhile in another session of the profile is
+        not recorded (AnsweredElsewhereError): its state is read again and it leaves the
+        session, so neither review is lost or counted twice."""
+        try:
+            return self.store.record(
+                self.profile, review, suspend=suspend, scheduler=self.scheduler.name
+            )
+        except AnsweredElsewhereError:
+            qid = review.question_id
+            self._states[qid] = self.store.card(self.profile, qid)
+            self.queue = [i for i in self.queue if i.question.id != qid]
+            self.current = None
+            raise
+
     def undo(self) -> Item | None:
-        """Take back the last answer; its item is asked again next. None if nothing to undo."""
+        """Take back the last answer; its item is asked again next. None if nothing to undo.
+        An item buried since stays out of the session."""
         if not self.history:
             return None
         last = self.history.pop()
@@ -297,7 +313,8 @@ class StudySession:
         if last.item.kind == KIND_REVIEW:
             qid = last.item.question.id
             self._states[qid] = self.store.card(self.profile, qid)
-        self.queue = list(last.queue_before)
+        held = set(self.buried)  # put aside in this session: no undo brings them back
+        self.queue = [i for i in last.queue_before if i.question.id not in held]
         self.current = None
         return last.item
 
@@ -307,6 +324,14 @@ class StudySession:
         self.store.bury(self.profile, [qid], self.today + timedelta(days=1))
         self.queue = [i for i in self.queue if i.question.id != qid]
         self.buried.append(qid)
+        self.current = None
+
+    def suspend(self, item: Item) -> None:
+        """Put an item aside until unsuspended, ungraded: it and its repeats leave the queue."""
+        qid = item.question.id
+        self.store.set_suspended(self.profile, [qid], True)
+        self.queue = [i for i in self.queue if i.question.id != qid]
+        self.buried.append(qid)  # held out of the session, whatever is undone
         self.current = None
 
     def summary(self) -> Summary:
@@ -326,7 +351,12 @@ class StudySession:
         reviewed_ids = {a.item.question.id for a in reviewed}
         introduced = sum(1 for a in reviewed if a.item.question.id not in self._due_ids)
         new_left = min(self._new_allowance, self._unstudied) - introduced
-        owed = [qid for qid in self.store.owed_repeats(self.profile, self.today) if qid in ids]
+        held = self.store.held_ids(self.profile, self.today)  # a suspended leech is owed nothing
+        owed = [
+            qid
+            for qid in self.store.owed_repeats(self.profile, self.today)
+            if qid in ids and qid not in held
+        ]
         return Outlook(len(self._due_ids - reviewed_ids), max(0, new_left), len(owed))
 
 

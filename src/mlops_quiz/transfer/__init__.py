@@ -36,6 +36,18 @@ def question_format(path: Path, explicit: str | None) -> str:
     return found
 
 
+SHEET_SUFFIXES = (".csv", ".txt")
+"""What ``import`` reads as a sheet of questions: CSV, or an Anki notes export."""
+REVIEW_LOG_SUFFIX = ".csv"
+PROGRESS_SUFFIX = ".jsonl"
+
+
+def expect_suffix(path: Path, suffixes: Sequence[str], what: str) -> None:
+    """One clear line when a file is not of the format a command reads or writes."""
+    if path.suffix.lower() not in suffixes:
+        raise BadInputError(f"{path}: {what} is a {' or '.join(suffixes)} file, not {path.name!r}")
+
+
 def select(questions: Sequence[Question], tags: Iterable[str] | None) -> list[Question]:
     """The questions carrying any of the tags (all of them without tags)."""
     wanted = set(tags or ())

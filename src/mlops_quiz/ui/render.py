@@ -302,7 +302,9 @@ def grade_legend() -> Text:
     text.append("Every prompt: ", style="bold")
     text.append(":u undo the previous answer, :q quit, :? help; Ctrl-C quits.\n")
     text.append("Bury: ", style="bold")
-    text.append("b (or :b) skips the item, ungraded, until the next study day.")
+    text.append("b (or :b) skips the item, ungraded, until the next study day.\n")
+    text.append("Suspend: ", style="bold")
+    text.append("s (or :s) puts the item aside, ungraded, until unsuspended.")
     return text
 
 
