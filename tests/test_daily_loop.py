@@ -556,3 +556,59 @@ def test_a_class_learner_is_asked_the_teachers_questions_first(
     assert published.startswith("published 3 questions in 2 topics")
     listed = json.loads(ok(cli(["list", "--json"], class_db.env, db=url)))
     assert [row["id"] for row in listed] == ["alpha-req", "alpha-free", "beta-req"]
+
+
+# 8. doctor recognises a renamed id by its prompt and answer -----------------------------------
+
+RENAME_BANK = """\
+topics: [{id: t, title: T}]
+questions:
+  - id: which-layer-stores-features
+    topic: t
+    type: open
+    prompt: Where do the features of a model live?
+    answer: In the feature store.
+    key_points: [feature store]
+  - id: other
+    topic: t
+    type: open
+    prompt: What does a pipeline do?
+    answer: It moves data.
+    key_points: [moves data]
+"""
+
+
+def test_doctor_sees_an_id_renamed_with_its_text_and_prune_keeps_it(
+    tmp_path: Path, script_env: dict[str, str], quiz_home: Path
+) -> None:
+    bank = tmp_path / "bank.yaml"
+    bank.write_text(RENAME_BANK, encoding="utf-8")
+    studied = run(
+        ["study", "--bank", str(bank), "--new", "2"], script_env, "feature store\n4\nx\n1\n"
+    )
+    assert studied.returncode == 0, studied.stderr
+    # the first id renamed beyond any likeness of spelling, its text kept; the other removed
+    renamed = RENAME_BANK.replace("which-layer-stores-features", "feature-home")
+    bank.write_text(renamed.split("  - id: other")[0], encoding="utf-8")
+    doctor = run(["doctor", "--bank", str(bank)], script_env)
+    assert "  default: which-layer-stores-features (1 answers; renamed to 'feature-home'?)" in (
+        doctor.stdout.splitlines()
+    )
+    assert "  default: other (1 answers)" in doctor.stdout.splitlines()
+    pruned = run(["doctor", "--bank", str(bank), "--prune", "--yes", "--any-bank"], script_env)
+    assert pruned.returncode == 0, pruned.stderr
+    assert (
+        "kept default: which-layer-stores-features: the same question is now 'feature-home'; "
+        "move its progress with 'mlops-quiz doctor --rename which-layer-stores-features "
+        "feature-home'"
+    ) in pruned.stdout.splitlines()
+    db = quiz_home / "progress.db"
+    assert db_rows(db, "SELECT question_id FROM reviews ORDER BY id") == [
+        ("which-layer-stores-features",)
+    ]
+    moved = run(
+        ["doctor", "--bank", str(bank), "--rename", "which-layer-stores-features", "feature-home"],
+        script_env,
+    )
+    assert moved.returncode == 0, moved.stderr
+    assert db_rows(db, "SELECT question_id FROM cards") == [("feature-home",)]

@@ -24,6 +24,7 @@ from mlops_quiz.bank.model import (
     cloze_gaps,
     cloze_pieces,
     cloze_text,
+    content_digest,
     gap_answers,
 )
 from mlops_quiz.bank.reading import MAX_BANK_BYTES, compose, decode, read_bytes, read_text
@@ -47,6 +48,7 @@ __all__ = [
     "cloze_text",
     "combine",
     "compose",
+    "content_digest",
     "decode",
     "gap_answers",
     "load_bank",

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from mlops_quiz.text import fold
+
 QUESTION_TYPES = ("open", "mcq", "cloze")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 QUESTION_FIELDS = (
@@ -134,6 +136,18 @@ def cloze_text(prompt: str, fill: Iterable[str] | None = None) -> str:
         n += 1
         out.append(next(answers, "") if answers is not None else f"[{n}]____")
     return "".join(out)
+
+
+CONTENT_DIGEST_LENGTH = 16
+
+
+def content_digest(question: Question) -> str:
+    """A short digest of what a question asks and answers (prompt and answer, folded), which
+    stays the same when only its id changes."""
+    import hashlib
+
+    text = f"{fold(question.prompt)}\n{fold(question.answer)}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:CONTENT_DIGEST_LENGTH]
 
 
 def choice_letter(index: int) -> str:

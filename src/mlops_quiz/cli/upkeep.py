@@ -97,9 +97,24 @@ def doctor(
             print("orphaned progress: none")
         else:
             print(f"orphaned progress: {len(orphans)} (profile, question) pairs not in the bank")
+        from mlops_quiz.bank import content_digest
+
+        contents = store.card_contents() if orphans else {}
+        by_content: dict[str, list[str]] = {}
+        for q in questions.questions:
+            by_content.setdefault(content_digest(q), []).append(q.id)
+        renamed: dict[tuple[str, str], str] = {}
         for profile_name, qid in orphans:
             _card_rows, answers = progress[(profile_name, qid)]
-            guess = _renamed_to(qid, known)
+            # the same prompt and answer under another id first, then a close spelling
+            same = [
+                other
+                for other in by_content.get(contents.get((profile_name, qid), ""), [])
+                if (profile_name, other) not in progress
+            ]
+            if len(same) == 1:
+                renamed[(profile_name, qid)] = same[0]
+            guess = same[0] if len(same) == 1 else _renamed_to(qid, known)
             hint = f"; renamed to {guess!r}?" if guess else ""
             print(f"  {visible(profile_name)}: {visible(qid)} ({answers} answers{hint})")
         if orphans and prune:
@@ -114,7 +129,15 @@ def doctor(
                     "refusing to prune: some questions could not be loaded (see the warnings "
                     "above), and their progress would be deleted; fix the bank first"
                 )
-            _prune(store, orphans, progress, yes)
+            for (profile_name, qid), new in renamed.items():
+                print(
+                    f"kept {visible(profile_name)}: {visible(qid)}: the same question is now "
+                    f"{visible(new)!r}; move its progress with "
+                    f"'mlops-quiz doctor --rename {visible(qid)} {visible(new)}'"
+                )
+            orphans = [key for key in orphans if key not in renamed]
+            if orphans:
+                _prune(store, orphans, progress, yes)
         elif orphans:
             print("run 'mlops-quiz doctor --prune' to delete it")
     if integrity not in ("ok", "n/a"):

@@ -168,6 +168,13 @@ def m007_schedulers(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def m008_card_content(conn: Connection) -> None:
+    """What a card was about when it was last reviewed: a digest of its question's prompt and
+    answer (``bank.content_digest``), so that ``doctor`` recognises a question whose id was
+    renamed with its text kept. NULL for cards last reviewed before this migration."""
+    conn.exec_driver_sql("ALTER TABLE cards ADD COLUMN content VARCHAR(16)")
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial,
     m002_indexes,
@@ -176,6 +183,7 @@ MIGRATIONS: list[Migration] = [
     m005_card_flags,
     m006_class,
     m007_schedulers,
+    m008_card_content,
 ]
 
 

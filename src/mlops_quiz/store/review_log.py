@@ -35,17 +35,23 @@ class ReviewLog(StoreBase):
     """Recording answers and reading the log."""
 
     def record(
-        self, profile: str, review: ReviewRecord, suspend: bool = False, scheduler: str = "sm2"
+        self,
+        profile: str,
+        review: ReviewRecord,
+        suspend: bool = False,
+        scheduler: str = "sm2",
+        content: str | None = None,
     ) -> int:
         """Log one answer and, for a scheduling review, move the card; one transaction.
         ``suspend``: the card is suspended too (a leech, when leeches are suspended).
-        ``scheduler``: the name of the scheduler that computed the card's new state."""
+        ``scheduler``: the name of the scheduler that computed the card's new state.
+        ``content``: the digest of the question's prompt and answer, kept with the card."""
         with self._guard("save an answer to"), self._write() as conn:
             if review.kind == KIND_REVIEW:
                 self._check_unmoved(conn, profile, review)
             result = conn.execute(insert(reviews).values(**_review_row(profile, review)))
             if review.kind == KIND_REVIEW:
-                self._put_card(conn, profile, review, scheduler)
+                self._put_card(conn, profile, review, scheduler, content)
                 if suspend:
                     conn.execute(
                         update(cards)
@@ -73,11 +79,18 @@ class ReviewLog(StoreBase):
             )
 
     def _put_card(
-        self, conn: Connection, profile: str, review: ReviewRecord, scheduler: str = "sm2"
+        self,
+        conn: Connection,
+        profile: str,
+        review: ReviewRecord,
+        scheduler: str = "sm2",
+        content: str | None = None,
     ) -> None:
         where = and_(cards.c.profile == profile, cards.c.question_id == review.question_id)
         values: dict[str, Any] = _state_columns("", review.after)
         values["scheduler"] = None if scheduler == "sm2" else scheduler
+        if content is not None:
+            values["content"] = content
         values["last_reviewed_at"] = review.reviewed_at.isoformat()
         passed = int(review.grade >= PASSING_GRADE)
         updated = conn.execute(

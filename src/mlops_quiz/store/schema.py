@@ -45,6 +45,7 @@ cards = Table(
     Column("suspended", Integer, nullable=False, server_default="0"),
     Column("buried_until", Date),
     Column("scheduler", String(10)),
+    Column("content", String(16)),
 )
 reviews = Table(
     "reviews",

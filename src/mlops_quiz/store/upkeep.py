@@ -48,6 +48,16 @@ class Upkeep(StoreBase):
                 counts.setdefault((profile, qid), [0, 0])[1] += int(n)
         return {key: (c, r) for key, (c, r) in counts.items()}
 
+    def card_contents(self) -> dict[tuple[str, str], str]:
+        """Per (profile, question id): the digest of the question's text at its last review."""
+        with self._guard("read"), self._read() as conn:
+            rows = conn.execute(
+                select(cards.c.profile, cards.c.question_id, cards.c.content).where(
+                    cards.c.content.is_not(None)
+                )
+            )
+            return {(profile, qid): str(content) for profile, qid, content in rows}
+
     def prune(self, keys: list[tuple[str, str]]) -> int:
         """Delete the card and the logged answers of each (profile, question id)."""
         removed = 0

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from mlops_quiz import scheduling
-from mlops_quiz.bank import Question
+from mlops_quiz.bank import Question, content_digest
 from mlops_quiz.errors import AnsweredElsewhereError, BadInputError
 from mlops_quiz.scheduling import CardState, PastReview, Scheduler
 from mlops_quiz.store import KIND_CRAM, KIND_REPEAT, KIND_REVIEW, ReviewRecord, Store
@@ -276,6 +276,7 @@ class StudySession:
                 key_points_made=key_points_made,
             ),
             suspend,
+            item.question,
         )
         self._states[item.question.id] = after
         answered = Answered(item, review_id, grade, after, self._snapshot, suspend)
@@ -286,13 +287,17 @@ class StudySession:
             self.queue.append(Item(item.question, repeat_kind))
         return answered
 
-    def _record(self, review: ReviewRecord, suspend: bool) -> int:
+    def _record(self, review: ReviewRecord, suspend: bool, question: Question) -> int:
         """Commit one answer. A card answered meanwhile in another session of the profile is
         not recorded (AnsweredElsewhereError): its state is read again and it leaves the
         session, so neither review is lost or counted twice."""
         try:
             return self.store.record(
-                self.profile, review, suspend=suspend, scheduler=self.scheduler.name
+                self.profile,
+                review,
+                suspend=suspend,
+                scheduler=self.scheduler.name,
+                content=content_digest(question),
             )
         except AnsweredElsewhereError:
             qid = review.question_id
