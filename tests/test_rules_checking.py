@@ -167,6 +167,15 @@ def test_mcq_single_answer(q):
     assert not wrong.correct and wrong.suggested == 1 and wrong.share == 0.0
 
 
+@pytest.mark.parametrize(
+    ("typed", "grade"), [("c,a", 1), ("a,b", 2), ("b d", 2), ("abcd", 2), ("b", 5)]
+)
+def test_hedging_on_a_choose_one_item_is_a_failed_recall(q, typed, grade):
+    # More letters than a single-answer item (right: b) has correct: below 3, even with b.
+    check = checked(q["single"], typed, seconds=1.0)
+    assert check.suggested == grade and check.correct == (typed == "b")
+
+
 def test_mcq_many_answers_share_is_overlap_over_union(q):
     assert checked(q["many"], "a,b,c").correct
     two = checked(q["many"], "a b")

@@ -62,6 +62,16 @@ def mcq_share(chosen: set[int] | frozenset[int], correct: Sequence[int]) -> floa
     return len(chosen & right) / len(union) if union else 0.0
 
 
+FAILED_RECALL = 2
+"""The highest grade for a hedged mcq answer: something right, yet not recalled."""
+
+
+def hedged(chosen: set[int] | frozenset[int], correct: Sequence[int]) -> bool:
+    """Whether more letters were given than a single-answer item has correct (``c,a`` on a
+    "choose one" item): a failed recall, however many of them are right."""
+    return len(correct) == 1 and len(chosen) > 1
+
+
 def normalize(text: str) -> str:
     """Text folded for comparison (``text.fold``): invisible characters dropped, no accents,
     no case, single spaces, no trailing period. A typed answer is cut to MAX_COMPARED_CHARS
@@ -125,6 +135,8 @@ def check_answer(
         share = mcq_share(chosen, question.correct)
         right = chosen == set(question.correct)
         suggested = suggest_grade(share, empty, quick)
+        if hedged(chosen, question.correct):
+            suggested = min(suggested, FAILED_RECALL)
         return Check(right, suggested, share, chosen=chosen, empty=empty, quick=quick)
     count = len(question.gaps)
     given = split_gaps(typed, count) if not empty else [""] * count
