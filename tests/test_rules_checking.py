@@ -241,6 +241,14 @@ def test_suggestion_boundaries(share, empty, quick, grade):
     assert suggest_grade(share, empty, quick) == grade
 
 
+def test_quick_is_timed_against_the_cloze_as_shown_not_its_hidden_answers(q):
+    # "SM-2 by {{Wozniak|Piotr Wozniak}} in {{1987}}." is shown as "SM-2 by [1]____ in [2]____."
+    # (27 characters): 4 + 27/20 = 5.35 s, plus "Wozniak; 1987" (13 typed) / 4 = 3.25 s.
+    assert is_quick(8.6, q["two-gaps"], "Wozniak; 1987")
+    assert not is_quick(8.61, q["two-gaps"], "Wozniak; 1987")
+    assert checked(q["two-gaps"], "Wozniak; 1987", seconds=8.61).suggested == 4
+
+
 def test_quick_allowance_base_reading_and_typing(q):
     # "Which one?" (10) + "w", "x", "y", "z" (4) = 14 characters: 4 + 14/20 = 4.7 s.
     assert is_quick(4.7, q["single"], "")
