@@ -167,6 +167,13 @@ BUGS = [
         "",
         "authoring",
     ),
+    (
+        "migrations: m003 counts passes as grade > 3",
+        S + "store/migrations.py",
+        "AND r.grade >= 3)",
+        "AND r.grade > 3)",
+        "across",
+    ),
 ]
 
 
