@@ -174,6 +174,13 @@ BUGS = [
         "AND r.grade > 3)",
         "across",
     ),
+    (
+        "stats: the forecast drops overdue cards",
+        S + "study/stats.py",
+        "if state.due is not None and state.due <= horizon:",
+        "if state.due is not None and today <= state.due <= horizon:",
+        "across",
+    ),
 ]
 
 

@@ -1,14 +1,19 @@
 """Rules that span modules, with fixed expected values: a migration of old data counts passes
-by the one pass rule (grade 3 or more, README "Grades")."""
+by the one pass rule (grade 3 or more, README "Grades"); the stats forecast counts what
+``study`` would ask, overdue cards included."""
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import create_engine
 
-from mlops_quiz.store import migrations
+from mlops_quiz.bank import load_bank
+from mlops_quiz.scheduling import CardState
+from mlops_quiz.store import KIND_REVIEW, ReviewRecord, Store, migrations
+from mlops_quiz.study.stats import compute
 
 STATE = "1, 1, 260, '2026-11-26', 0"
 
@@ -64,3 +69,27 @@ def test_m003_counts_a_grade_of_exactly_3_as_a_pass(tmp_path: Path):
     counts = db.execute("SELECT question_id, reviews, passes FROM cards ORDER BY 1").fetchall()
     db.close()
     assert counts == [("a", 4, 3), ("b", 2, 1)]
+
+
+def test_the_forecast_counts_overdue_cards_as_due_today(tmp_path: Path, small_bank: Path):
+    # README "stats": overdue cards are due today (after a skipped day, the normal case).
+    today = date(2026, 11, 26)
+    bank = load_bank([small_bank])
+    dues = {
+        "open-one": today - timedelta(days=5),
+        "mcq-one": today - timedelta(days=1),
+        "cloze-one": today + timedelta(days=2),
+    }
+    with Store.open(f"sqlite:///{tmp_path / 'p.db'}") as store:
+        moment = datetime(2026, 11, 10, 9, tzinfo=timezone.utc)
+        for qid, due in dues.items():
+            after = CardState(2, 6, 250, due, 0)
+            record = ReviewRecord(
+                qid, moment, date(2026, 11, 10), 4, "", 1, KIND_REVIEW, CardState(), after
+            )
+            store.record("default", record)
+        result = compute(store, bank, "default", today)
+    assert result.due_today == 2
+    assert result.forecast[0] == (today, 2)
+    assert result.forecast[2] == (today + timedelta(days=2), 1)
+    assert sum(n for _, n in result.forecast) == 3
