@@ -181,6 +181,13 @@ BUGS = [
         "if state.due is not None and today <= state.due <= horizon:",
         "across",
     ),
+    (
+        "session: the new allowance counted by calendar date, not study day",
+        S + "study/session.py",
+        "store.introduced_on(profile, today)",
+        "store.introduced_on(profile, started.astimezone().date())",
+        "across",
+    ),
 ]
 
 

@@ -1,6 +1,7 @@
 """Rules that span modules, with fixed expected values: a migration of old data counts passes
 by the one pass rule (grade 3 or more, README "Grades"); the stats forecast counts what
-``study`` would ask, overdue cards included."""
+``study`` would ask, overdue cards included; the daily new allowance is per study day, which
+starts at the day-start hour, not at midnight."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from pathlib import Path
 
 from sqlalchemy import create_engine
 
-from mlops_quiz.bank import load_bank
+from mlops_quiz.bank import load_bank, parse_text
 from mlops_quiz.scheduling import CardState
 from mlops_quiz.store import KIND_REVIEW, ReviewRecord, Store, migrations
+from mlops_quiz.study.session import StudySession
 from mlops_quiz.study.stats import compute
 
 STATE = "1, 1, 260, '2026-11-26', 0"
@@ -93,3 +95,28 @@ def test_the_forecast_counts_overdue_cards_as_due_today(tmp_path: Path, small_ba
     assert result.forecast[0] == (today, 2)
     assert result.forecast[2] == (today + timedelta(days=2), 1)
     assert sum(n for _, n in result.forecast) == 3
+
+
+def test_the_new_allowance_counts_the_study_day_across_midnight(tmp_path: Path):
+    # README: a study day starts at the day-start hour; 20 new items a study day. At 01:00 with
+    # the day starting at 04:00 it is still the day before: 15 introduced at 22:00 leave 5.
+    lines = ["topics:", "  - id: t", "    title: T", "questions:"]
+    for n in range(1, 31):
+        lines += [f"  - id: q{n:03d}", "    topic: t", "    type: open"]
+        lines += [f"    prompt: Question {n}?", "    answer: Yes."]
+    _, questions = parse_text("\n".join(lines) + "\n", "many.yaml")
+    evening = datetime(2026, 11, 26, 22, 0).astimezone()
+    after = CardState(repetitions=1, interval=4, ef100=250, due=date(2026, 11, 30))
+    records = [
+        ReviewRecord(q.id, evening, date(2026, 11, 26), 4, "", 1, KIND_REVIEW, CardState(), after)
+        for q in questions[:15]
+    ]
+    night = datetime(2026, 11, 27, 1, 0).astimezone()
+    with Store.open(f"sqlite:///{tmp_path / 'p.db'}") as store:
+        store.add_history("default", records)
+        session = StudySession.plan(store, "default", questions, lambda: night, 4)
+        assert session.today == date(2026, 11, 26)
+        assert [i.question.id for i in session.queue] == [f"q{n:03d}" for n in range(16, 21)]
+        morning = datetime(2026, 11, 27, 5, 0).astimezone()
+        later = StudySession.plan(store, "default", questions, lambda: morning, 4)
+        assert len(later.queue) == 15  # a new study day: 20 allowed, 15 left in the bank
