@@ -188,6 +188,13 @@ BUGS = [
         "store.introduced_on(profile, started.astimezone().date())",
         "across",
     ),
+    (
+        "progress import: the merged log replays same-day repeats as reviews",
+        S + "store/moving.py",
+        "                    if row.kind == KIND_REVIEW:\n",
+        '                    if row.kind in (KIND_REVIEW, "repeat"):\n',
+        "across",
+    ),
 ]
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine
 
 from mlops_quiz.bank import load_bank, parse_text
 from mlops_quiz.scheduling import CardState
-from mlops_quiz.store import KIND_REVIEW, ReviewRecord, Store, migrations
+from mlops_quiz.store import KIND_CRAM, KIND_REPEAT, KIND_REVIEW, ReviewRecord, Store, migrations
 from mlops_quiz.study.session import StudySession
 from mlops_quiz.study.stats import compute
 
@@ -120,3 +120,30 @@ def test_the_new_allowance_counts_the_study_day_across_midnight(tmp_path: Path):
         morning = datetime(2026, 11, 27, 5, 0).astimezone()
         later = StudySession.plan(store, "default", questions, lambda: morning, 4)
         assert len(later.queue) == 15  # a new study day: 20 allowed, 15 left in the bank
+
+
+def test_a_merged_log_moves_the_card_by_its_scheduling_reviews_only(tmp_path: Path):
+    # README "Moving progress": repeats and cram answers are logged, never scheduled. SM-2 by
+    # hand: 4 on Nov 1 gives 1 day, EF 2.5; 5 on Nov 2 gives 6 days, EF 2.6, due Nov 8.
+    def answer(day: int, hour: int, grade: int, kind: str) -> ReviewRecord:
+        moment = datetime(2026, 11, day, hour, tzinfo=timezone.utc)
+        return ReviewRecord(
+            "q", moment, date(2026, 11, day), grade, "", 1, kind, CardState(), CardState()
+        )
+
+    imported = [
+        answer(1, 9, 4, KIND_REVIEW),
+        answer(1, 10, 2, KIND_REPEAT),
+        answer(1, 11, 1, KIND_CRAM),
+        answer(2, 9, 5, KIND_REVIEW),
+        answer(2, 10, 0, KIND_CRAM),
+    ]
+    path = tmp_path / "p.db"
+    with Store.open(f"sqlite:///{path}") as store:
+        assert store.merge_history("default", imported) == (5, 0)
+        card = store.cards("default")["q"]
+    assert card == CardState(repetitions=2, interval=6, ef100=260, due=date(2026, 11, 8), lapses=0)
+    db = sqlite3.connect(path)
+    counters = db.execute("SELECT reviews, passes FROM cards WHERE question_id = 'q'").fetchone()
+    db.close()
+    assert counters == (2, 2)
