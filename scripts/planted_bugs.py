@@ -167,6 +167,34 @@ BUGS = [
         "",
         "authoring",
     ),
+    (
+        "migrations: m003 counts passes as grade > 3",
+        S + "store/migrations.py",
+        "AND r.grade >= 3)",
+        "AND r.grade > 3)",
+        "across",
+    ),
+    (
+        "stats: the forecast drops overdue cards",
+        S + "study/stats.py",
+        "if state.due is not None and state.due <= horizon:",
+        "if state.due is not None and today <= state.due <= horizon:",
+        "across",
+    ),
+    (
+        "session: the new allowance counted by calendar date, not study day",
+        S + "study/session.py",
+        "store.introduced_on(profile, today)",
+        "store.introduced_on(profile, started.astimezone().date())",
+        "across",
+    ),
+    (
+        "progress import: the merged log replays same-day repeats as reviews",
+        S + "store/moving.py",
+        "                    if row.kind == KIND_REVIEW:\n",
+        '                    if row.kind in (KIND_REVIEW, "repeat"):\n',
+        "across",
+    ),
 ]
 
 

@@ -1,7 +1,8 @@
 """The checking rules of the README, with fixed answers and fixed grades.
 
 Cloze: gaps in order separated by ";", compared ignoring case, spacing and accents, and a
-trailing period; every other character counts (``25`` is not ``2.5``), and only a whole
+trailing period, and numbers as numbers (``76.20`` is ``76.2``, ``zero`` is ``0``); every other
+character counts (``25`` is not ``2.5``), and only a whole
 accepted answer is right (``2`` is not ``2.5``). Mcq: letters in any dress, partial credit by
 overlap. The suggested grade: 0 empty, 5 all right and quick, 4 all right, 3 at least half,
 2 some, 1 none.
@@ -27,6 +28,8 @@ from mlops_quiz.checking import (
     split_gaps,
     suggest_grade,
 )
+from mlops_quiz.checking.words import OpenCheck, PointResult
+from mlops_quiz.ui.render import highlighted_answer
 
 BANK = textwrap.dedent(
     """\
@@ -88,7 +91,7 @@ def test_a_one_gap_answer_is_right_with_spacing_a_period_or_a_trailing_separator
     assert check.suggested == 4 and check.given == (typed.split(";")[0].strip(),)
 
 
-@pytest.mark.parametrize("typed", ["25", "2", "2.", ".5", "2.55", "12.5", "2 5", "2,5"])
+@pytest.mark.parametrize("typed", ["25", "2", "2.", ".5", "2.55", "12.5", "2 5", "2,55"])
 def test_punctuation_counts_and_only_a_whole_answer_is_right(q, typed):
     check = checked(q["one-gap"], typed)
     assert not check.correct and check.parts == (False,)
@@ -167,6 +170,15 @@ def test_mcq_single_answer(q):
     assert not wrong.correct and wrong.suggested == 1 and wrong.share == 0.0
 
 
+@pytest.mark.parametrize(
+    ("typed", "grade"), [("c,a", 1), ("a,b", 2), ("b d", 2), ("abcd", 2), ("b", 5)]
+)
+def test_hedging_on_a_choose_one_item_is_a_failed_recall(q, typed, grade):
+    # More letters than a single-answer item (right: b) has correct: below 3, even with b.
+    check = checked(q["single"], typed, seconds=1.0)
+    assert check.suggested == grade and check.correct == (typed == "b")
+
+
 def test_mcq_many_answers_share_is_overlap_over_union(q):
     assert checked(q["many"], "a,b,c").correct
     two = checked(q["many"], "a b")
@@ -232,6 +244,14 @@ def test_suggestion_boundaries(share, empty, quick, grade):
     assert suggest_grade(share, empty, quick) == grade
 
 
+def test_quick_is_timed_against_the_cloze_as_shown_not_its_hidden_answers(q):
+    # "SM-2 by {{Wozniak|Piotr Wozniak}} in {{1987}}." is shown as "SM-2 by [1]____ in [2]____."
+    # (27 characters): 4 + 27/20 = 5.35 s, plus "Wozniak; 1987" (13 typed) / 4 = 3.25 s.
+    assert is_quick(8.6, q["two-gaps"], "Wozniak; 1987")
+    assert not is_quick(8.61, q["two-gaps"], "Wozniak; 1987")
+    assert checked(q["two-gaps"], "Wozniak; 1987", seconds=8.61).suggested == 4
+
+
 def test_quick_allowance_base_reading_and_typing(q):
     # "Which one?" (10) + "w", "x", "y", "z" (4) = 14 characters: 4 + 14/20 = 4.7 s.
     assert is_quick(4.7, q["single"], "")
@@ -250,11 +270,66 @@ def test_normalize_folds_only_case_spacing_accents_and_a_final_period():
 
 def test_other_answers_leave_out_number_formats():
     assert other_answers(("2.5", "2,5", "25")) == ["25"]
-    assert other_answers(("10%", "10", "ten")) == ["ten"]
+    assert other_answers(("10%", "10", "ten")) == []
     assert other_answers(("1 000", "1_000", "1'000", "1000.0")) == []
     assert other_answers(("one", "two")) == ["two"]
-    # Only the first answer's number is compared: here it is no number, so all count.
-    assert other_answers(("ten", "10", "10.0")) == ["10", "10.0"]
+    # "ten" is a number too: its other spellings are no other answers.
+    assert other_answers(("ten", "10", "10.0")) == []
+
+
+NUMBERS = textwrap.dedent(
+    """\
+    topics:
+      - id: t
+        title: T
+    questions:
+      - id: coverage
+        topic: t
+        type: cloze
+        prompt: "Coverage was {{76.2}} and the share {{16.9%}}; errors: {{0}}."
+    """
+)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "76.2; 16.9%; 0",
+        "76.20; 16,9 %; 0.0",
+        "76,2; 16.9; zero",
+        "076.2; 16.90%; Zero",
+        "76.200;16.9 %;+0",
+    ],
+)
+def test_numbers_in_gaps_compare_as_numbers(typed):
+    _, (question,) = parse_text(NUMBERS, "numbers.yaml")
+    check = checked(question, typed)
+    assert check.correct and check.parts == (True, True, True) and check.suggested == 4
+
+
+@pytest.mark.parametrize(
+    ("typed", "parts"),
+    [
+        ("76.21; 16.9%; 0", (False, True, True)),
+        ("762; 169%; 0.01", (False, False, False)),
+        ("76; 16,9,0 %; one", (False, False, False)),
+        ("seventy-six; 1.69; nil", (False, False, False)),
+    ],
+)
+def test_other_numbers_stay_wrong(typed, parts):
+    _, (question,) = parse_text(NUMBERS, "numbers.yaml")
+    assert checked(question, typed).parts == parts
+
+
+def test_also_accepted_shows_the_canonical_answer_never_what_was_typed():
+    gap = ("Wozniak", "Piotr Wozniak", "P. Wozniak")
+    assert other_answers(gap) == ["Piotr Wozniak", "P. Wozniak"]
+    assert other_answers(gap, "piotr  wozniak") == ["Wozniak", "P. Wozniak"]
+    assert other_answers(gap, "Wozniak") == ["Piotr Wozniak", "P. Wozniak"]
+    assert other_answers(gap, "Smith") == ["Piotr Wozniak", "P. Wozniak"]
+    # No number spellings: typing "0.0" for a gap of 0 lists nothing, not "0".
+    assert other_answers(("0", "zero", "0.0", "none"), "0.0") == ["none"]
+    assert other_answers(("0", "zero", "none"), "none") == ["0"]
 
 
 def test_the_correct_answer_text(q):
@@ -272,3 +347,14 @@ def test_a_quick_mcq_answer_is_marked_quick(q):
 def test_only_a_percent_sign_is_number_formatting():
     # "10X" (ten times) is another answer than 10, not a way of writing it.
     assert other_answers(("10", "10X", "10 %")) == ["10X"]
+
+
+def test_a_key_points_marker_goes_after_the_matched_word_never_inside_it():
+    typed = "the data drifts over time"
+    # The matcher found the stem "drift" (9 to 14) inside "drifts", and "data" (4 to 8).
+    points = (
+        PointResult("data drift", True, ((4, 8), (9, 14))),
+        PointResult("time", True, ((21, 25),)),
+    )
+    shown = highlighted_answer(typed, OpenCheck(points, 4, False)).plain
+    assert shown == "the data drifts [1] over time [2]"

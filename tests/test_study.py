@@ -109,12 +109,41 @@ def test_other_answers_are_labelled_per_gap(script_env, tmp_path: Path):
                 topic: t
                 type: cloze
                 prompt: Cleaning {{60|sixty}} examples beats {{500|five hundred|5,00}} new ones.
+              - id: d
+                topic: t
+                type: cloze
+                prompt: SM-2 is by {{Wozniak|Piotr Wozniak}}.
             """
         )
     )
-    out = study(script_env, "60; 500\n\n", "--bank", str(bank))
-    assert re.search(r"gap 1 ✓ 60 +also accepted: sixty", out)
+    out = study(script_env, "60; 500\n\n", "--bank", str(bank), "--id", "c")
+    assert re.search(r"gap 1 ✓ 60 +│", out)  # "sixty" only spells 60
     assert re.search(r"gap 2 ✓ 500 +also accepted: five hundred +│", out)
+    # Another accepted answer typed: the canonical one is listed, never what was typed.
+    out = study(script_env, "Piotr Wozniak\n\n", "--bank", str(bank), "--id", "d")
+    assert re.search(r"gap 1 ✓ Piotr Wozniak +also accepted: Wozniak +│", out)
+    assert "also accepted: Piotr" not in out
+
+
+def test_numbers_in_gaps_are_right_as_numbers(script_env, tmp_path: Path):
+    bank = tmp_path / "b.yaml"
+    bank.write_text(
+        textwrap.dedent(
+            """\
+            topics: [{id: t, title: T}]
+            questions:
+              - id: c
+                topic: t
+                type: cloze
+                prompt: "Baseline {{76.2%}}, model work {{+0%}}, data work {{+16.9%}}."
+            """
+        )
+    )
+    out = study(script_env, "76.20; zero; 16,9 %\n\n", "--bank", str(bank))
+    assert re.search(r"gap 1 ✓ 76.20 +│", out)
+    assert re.search(r"gap 2 ✓ zero +│", out)
+    assert re.search(r"gap 3 ✓ 16,9 % +│", out)
+    assert "╭─ Answer · right" in out
 
 
 def test_counts_tell_the_truth(script_env, small_bank: Path):

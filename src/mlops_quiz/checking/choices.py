@@ -2,8 +2,9 @@
 
 An mcq answer is the letters of the chosen choices ("b", "a,c", "a c", "ac", "b)", "(b)"). A
 cloze answer gives the gaps in order, separated by ";". Cloze answers are compared ignoring case,
-spacing and accents. Open answers are checked against their key points by ``words``;
-every type's grade is suggested by the one rule in ``grade``.
+spacing and accents, and numbers as numbers (``76.20`` is ``76.2``, ``zero`` is ``0``). Open
+answers are checked against their key points by ``words``; every type's grade is suggested by
+the one rule in ``grade``.
 
 An answer that is not an answer at all (a letter that is no choice, the wrong number of gaps)
 raises ``NotAnAnswer`` with a one-line reason, so the prompt can ask again before anything is
@@ -12,7 +13,6 @@ revealed. An empty answer means "I don't know".
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -60,6 +60,16 @@ def mcq_share(chosen: set[int] | frozenset[int], correct: Sequence[int]) -> floa
     right = set(correct)
     union = chosen | right
     return len(chosen & right) / len(union) if union else 0.0
+
+
+FAILED_RECALL = 2
+"""The highest grade for a hedged mcq answer: something right, yet not recalled."""
+
+
+def hedged(chosen: set[int] | frozenset[int], correct: Sequence[int]) -> bool:
+    """Whether more letters were given than a single-answer item has correct (``c,a`` on a
+    "choose one" item): a failed recall, however many of them are right."""
+    return len(correct) == 1 and len(chosen) > 1
 
 
 def normalize(text: str) -> str:
@@ -125,12 +135,13 @@ def check_answer(
         share = mcq_share(chosen, question.correct)
         right = chosen == set(question.correct)
         suggested = suggest_grade(share, empty, quick)
+        if hedged(chosen, question.correct):
+            suggested = min(suggested, FAILED_RECALL)
         return Check(right, suggested, share, chosen=chosen, empty=empty, quick=quick)
     count = len(question.gaps)
     given = split_gaps(typed, count) if not empty else [""] * count
-    accepted = [{normalize(a) for a in gap} for gap in question.gaps]
     parts = tuple(
-        bool(normalize(g)) and normalize(g) in ok for g, ok in zip(given, accepted, strict=True)
+        any(same_answer(g, a) for a in gap) for g, gap in zip(given, question.gaps, strict=True)
     )
     share = sum(parts) / count
     return Check(
@@ -144,20 +155,99 @@ def check_answer(
     )
 
 
-def _as_number(text: str) -> set[float]:
-    """The numbers a text can be read as (``2,5`` is 2.5 or 25); empty if it is no number."""
-    bare = re.sub(r"[\s_']", "", text).rstrip("%")
-    readings: set[float] = set()
-    for candidate in (bare.replace(",", "."), bare.replace(",", "")):
-        with contextlib.suppress(ValueError):
-            readings.add(float(candidate))
-    return readings
+NUMBER_WORDS = {
+    word: value
+    for value, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ]
+    )
+} | {
+    word: 10 * tens
+    for tens, word in enumerate(
+        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], 2
+    )
+}
+"""Number words read as their number in a gap (``zero`` is ``0``, ``eighty`` is ``80``)."""
+PERCENT = ("%", "percent")
+"""How a gap's number may end, as formatting (``per cent`` is ``percent`` without spaces)."""
+
+_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)")
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
-def other_answers(gap: Sequence[str]) -> list[str]:
-    """A gap's accepted answers beyond the first, without formatting variants of one number."""
-    first = _as_number(gap[0])
-    return [a for a in gap[1:] if not (first and first & _as_number(a))]
+def number_value(text: str) -> float | None:
+    """The number a gap's text is, or None if it is no number.
+
+    Spaces, ``_`` and ``'`` between digits and a final ``%``, ``percent`` or ``per cent`` are
+    formatting (``16,9 %`` is ``16.9%``); a comma is a decimal separator (``2,5`` is 2.5)
+    unless it groups thousands (``1,000`` is 1000); ``76.20`` is ``76.2``, ``0.0`` is ``0``, and
+    the ``NUMBER_WORDS`` are their numbers (``zero`` is ``0``).
+    """
+    bare = re.sub(r"[\s_']", "", normalize(text))
+    for suffix in PERCENT:
+        bare = bare.removesuffix(suffix)
+    if bare in NUMBER_WORDS:
+        return float(NUMBER_WORDS[bare])
+    if _THOUSANDS.fullmatch(bare):
+        bare = bare.replace(",", "")
+    elif bare.count(",") == 1 and "." not in bare:
+        bare = bare.replace(",", ".")
+    return float(bare) if _NUMBER.fullmatch(bare) else None
+
+
+def same_answer(typed: str, accepted: str) -> bool:
+    """Whether a typed gap is an accepted answer: the same folded text, or the same number."""
+    if not normalize(typed):
+        return False
+    if normalize(typed) == normalize(accepted):
+        return True
+    number = number_value(typed)
+    return number is not None and number == number_value(accepted)
+
+
+def _spellings_of(number: float | None, text: str) -> bool:
+    """Whether ``text`` writes ``number``, reading a comma either way (``5,00`` may be 500)."""
+    if number is None:
+        return False
+    bare = text.replace(",", "")
+    return number_value(text) == number or number_value(bare) == number
+
+
+def other_answers(gap: Sequence[str], given: str = "") -> list[str]:
+    """What "also accepted" shows for a gap: its accepted answers beyond what is shown as the
+    answer, and no other spellings of the canonical number.
+
+    The canonical answer (the first) is shown as the answer, so it is left out, unless the
+    learner ``given`` another accepted answer: then the canonical answer is listed and the
+    answer the learner typed is not.
+    """
+    typed = next((a for a in gap if given and same_answer(given, a)), gap[0])
+    first = number_value(gap[0])
+    return [
+        a
+        for a in gap
+        if not same_answer(typed, a) and not (a != gap[0] and _spellings_of(first, a))
+    ]
 
 
 def correct_answer_text(question: Question) -> str:

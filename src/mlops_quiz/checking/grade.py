@@ -3,15 +3,12 @@ counts as quick."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from mlops_quiz.bank import Question
+from mlops_quiz.bank import Question, cloze_text
 
 QUICK_BASE_SECONDS = 4.0
 """An answer is quick if it came within this many seconds, plus reading and typing time."""
 READING_CHARS_PER_SECOND = 20.0
-"""Reading time allowed for the question's text (prompt and choices)."""
+"""Reading time allowed for the question's text as shown (prompt and choices)."""
 TYPING_CHARS_PER_SECOND = 4.0
 """Typing time allowed for the answer's text."""
 
@@ -45,13 +42,20 @@ def is_quick(seconds: float, question: Question, typed: str) -> bool:
     """Whether an answer came quickly: within a base time plus time to read and to type.
 
     The allowance is ``QUICK_BASE_SECONDS`` + one second per ``READING_CHARS_PER_SECOND``
-    characters of the question (prompt and choices) + one second per
+    characters of the question as shown (``shown_length``) + one second per
     ``TYPING_CHARS_PER_SECOND`` characters typed.
     """
-    shown = len(question.prompt) + sum(len(c) for c in question.choices)
+    shown = shown_length(question)
     allowance = (
         QUICK_BASE_SECONDS
         + shown / READING_CHARS_PER_SECOND
         + len(typed.strip()) / TYPING_CHARS_PER_SECOND
     )
     return seconds <= allowance
+
+
+def shown_length(question: Question) -> int:
+    """How many characters of the question the learner was shown: a cloze's text with its gaps
+    as ``[n]____`` (never its hidden accepted answers), a prompt and its choices otherwise."""
+    prompt = cloze_text(question.prompt) if question.type == "cloze" else question.prompt
+    return len(prompt) + sum(len(c) for c in question.choices)

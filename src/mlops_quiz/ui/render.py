@@ -185,7 +185,7 @@ def _gap_lines(q: Question, check: Check | None) -> list[Any]:
             said = Text("✗ ", style="red") + literal(given, "red") + Text(f" → {accepted[0]}")
         else:
             said = Text("• ", style="yellow") + Text(f"(empty) → {accepted[0]}")
-        others = other_answers(accepted)
+        others = other_answers(accepted, given if ok else "")
         also = literal("also accepted: " + " / ".join(others), "dim") if others else Text("")
         table.add_row(Text(f"gap {n + 1}", style="bold"), said, also)
     lines.append(table)
@@ -209,10 +209,19 @@ def key_point_lines(
     return lines
 
 
+def word_end(text: str, at: int) -> int:
+    """``at``, or the end of the word it falls inside."""
+    while 0 < at < len(text) and text[at - 1].isalnum() and text[at].isalnum():
+        at += 1
+    return at
+
+
 def highlighted_answer(typed: str, result: OpenCheck) -> Text:
     """The typed answer with the words that made a key point in bold and underlined, and the
-    point's number in brackets after its last word: "the data [1] drifts"."""
-    spans = sorted({span for p in result.points for span in p.spans})
+    point's number in brackets after its last word: "the data [1] drifts". A match that ends
+    inside a word (the stem of "drifts") is carried to the word's end, so a marker never splits
+    a word."""
+    spans = sorted({(start, word_end(typed, end)) for p in result.points for start, end in p.spans})
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:
