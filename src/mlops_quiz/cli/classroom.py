@@ -79,14 +79,22 @@ def add_learner(
     """Create a learner's login and print, once, the URL they put in MLOPS_QUIZ_DB."""
     import secrets
 
-    from sqlalchemy.engine import make_url
+    from sqlalchemy.engine import URL
 
     password = None if no_password else secrets.token_urlsafe(PASSWORD_BYTES)
     with _open(db) as store:
         _teacher(store, "add learners")
         store.add_learner(name, password)
-        url = make_url(str(store.engine.url.render_as_string(hide_password=False)))
-    learner_url = url.set(username=name, password=password).render_as_string(hide_password=False)
+        teacher_url = store.engine.url
+    # Only the host, port and database: never the teacher's query (it may hold a password).
+    learner_url = URL.create(
+        teacher_url.drivername,
+        username=name,
+        password=password,
+        host=teacher_url.host,
+        port=teacher_url.port,
+        database=teacher_url.database,
+    ).render_as_string(hide_password=False)
     sys.stderr.write(
         f"learner {name!r} added; their database URL (shown this once, keep it private):\n"
     )

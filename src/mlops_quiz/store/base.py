@@ -27,6 +27,7 @@ from mlops_quiz.store.sqlite_files import (
     check_sqlite_path,
     precheck_sqlite,
     safe_url,
+    url_password,
 )
 
 S = TypeVar("S", bound="StoreBase")
@@ -74,6 +75,8 @@ class StoreBase:
             parsed = make_url(url)
         except ArgumentError:
             raise BadInputError(f"not a database URL: {shown}") from None
+        if "@" in (parsed.host or ""):
+            raise BadInputError(f"not a database URL: {shown}")
         is_sqlite = parsed.get_backend_name() == "sqlite"
         label = shown
         exists = True
@@ -108,7 +111,7 @@ class StoreBase:
             ) from None
         store = cls(engine, label)
         store.exists = exists
-        store.secret = parsed.password
+        store.secret = url_password(parsed)
         try:
             store.migrate()
         except NewerDatabaseError as exc:

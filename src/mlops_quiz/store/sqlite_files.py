@@ -111,10 +111,17 @@ def precheck_sqlite(path: Path) -> None:
 def safe_url(url: str) -> str:
     """A database URL fit to show: the password masked; a URL that cannot be parsed is
     never echoed (it may be nothing but a password)."""
+    malformed = "(a malformed database URL; an '@' in a password is written %40)"
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
     except Exception:
         return "(a database URL that cannot be parsed)"
+    if "@" in (parsed.host or ""):
+        return malformed  # an unencoded '@' in the password: the rest would be its tail
+    secret_keys = [key for key in parsed.query if key.lower() in ("password", "passfile")]
+    if secret_keys:
+        parsed = parsed.update_query_dict(dict.fromkeys(secret_keys, "MASKED"))
+    return parsed.render_as_string(hide_password=True).replace("=MASKED", "=***")
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -199,11 +206,21 @@ def _make_private(path: Path) -> None:
         raise StoreError(f"cannot create the database {path}: {exc.strerror}") from None
 
 
+def url_password(url: Any) -> str | None:
+    """The password a parsed URL carries, in its user part or as ``?password=``."""
+    if getattr(url, "password", None):
+        return str(url.password)
+    value = dict(getattr(url, "query", {}) or {}).get("password")
+    if isinstance(value, tuple):
+        value = value[0] if value else None
+    return str(value) if value else None
+
+
 def _masked(exc: BaseException, url: Any) -> str:
     """An exception's first line, with the URL's password (if any) masked."""
     message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    password = getattr(url, "password", None)
-    return message.replace(str(password), "***") if password else message
+    password = url_password(url)
+    return message.replace(password, "***") if password else message
 
 
 def _describe(exc: BaseException) -> str:
