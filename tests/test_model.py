@@ -59,3 +59,19 @@ def test_a_cache_others_can_write_is_refused(tmp_path: Path) -> None:
     with pytest.raises(model.ModelError, match="other users"):
         model.model_folder(cache)
     shutil.rmtree(cache)
+
+
+def test_embeddings_match_sentence_transformers(tmp_path: Path) -> None:
+    """Reference vectors made once by sentence-transformers (scripts/minilm_reference.py)."""
+    import json
+
+    import numpy as np
+
+    fixture = Path(__file__).parent / "fixtures" / "minilm_reference.json"
+    rows = json.loads(fixture.read_text(encoding="utf-8"))
+    assert len(rows) >= 20
+    ours = model.load(tmp_path).encode([row["sentence"] for row in rows])
+    for row, vector in zip(rows, ours, strict=True):
+        reference = np.array(row["embedding"], dtype=np.float32)
+        cosine = float(vector @ reference / np.linalg.norm(reference))
+        assert cosine >= 0.999, (row["sentence"], cosine)
