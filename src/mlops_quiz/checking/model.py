@@ -197,7 +197,7 @@ class Encoder:
             return result
 
         q, k, v = heads("query"), heads("key"), heads("value")
-        scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(d) + bias  # (B, A, T, T)
+        scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(d)) + bias  # (B, A, T, T)
         scores = scores - scores.max(axis=-1, keepdims=True)
         weights = np.exp(scores)
         weights /= weights.sum(axis=-1, keepdims=True)
