@@ -255,7 +255,13 @@ def test_prune_shows_what_goes_backs_up_first_and_keeps_other_profiles(
     env = env_with(script_env)
     two_profiles_with_history(env, small_bank)
     db = quiz_home / "progress.db"
-    small_bank.write_text(SMALL_BANK.replace("id: mcq-one", "id: mcq-renamed"), encoding="utf-8")
+    # renamed and reworded, so prune deletes it (a rename that keeps the text is kept)
+    small_bank.write_text(
+        SMALL_BANK.replace("id: mcq-one", "id: mcq-renamed").replace(
+            "Which are SM-2 grades that pass?", "Which SM-2 grades pass?"
+        ),
+        encoding="utf-8",
+    )
     args = ["doctor", "--prune", "--any-bank", "--bank", str(small_bank)]
 
     not_asked = run([*args, "--profile", "other"], env)  # no terminal to ask at, no --yes
@@ -278,7 +284,13 @@ def test_prune_at_a_terminal_asks_first(script_env, small_bank: Path, quiz_home:
     env = env_with(script_env)
     study(env, small_bank, SMALL_ANSWERS)
     db = quiz_home / "progress.db"
-    small_bank.write_text(SMALL_BANK.replace("id: mcq-one", "id: mcq-renamed"), encoding="utf-8")
+    # renamed and reworded, so prune deletes it (a rename that keeps the text is kept)
+    small_bank.write_text(
+        SMALL_BANK.replace("id: mcq-one", "id: mcq-renamed").replace(
+            "Which are SM-2 grades that pass?", "Which SM-2 grades pass?"
+        ),
+        encoding="utf-8",
+    )
     args = ["doctor", "--prune", "--any-bank", "--bank", str(small_bank)]
     for reply, left in (("n", 4), ("y", 3)):
         child = spawn(args, env)
