@@ -73,6 +73,10 @@ def main() -> None:
     try:
         code = command.main(args=args, prog_name="mlops-quiz", standalone_mode=False)
     except usage_error as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:
+            # A group named alone (``mlops-quiz class``): its help, as ``mlops-quiz`` alone.
+            print(exc.ctx.get_help())
+            return
         # One line in the project's format, not Click's four.
         where = exc.ctx.command_path if exc.ctx is not None else "mlops-quiz"
         message = " ".join(exc.format_message().split())

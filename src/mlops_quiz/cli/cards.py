@@ -269,7 +269,8 @@ def profiles(json_output: JsonOption = False, db: DbOption = None) -> None:
     render.console().print(profiles_table(found))
 
 
-@app.command()
+# A value such as -5 is a value to check, not an option Click does not know.
+@app.command(context_settings={"ignore_unknown_options": True})
 @reports_errors
 def config(
     key: Annotated[

@@ -38,9 +38,11 @@ app.add_typer(class_app, name="class")
 
 def _open(db: str | None) -> Store:
     from mlops_quiz.config import db_url
-    from mlops_quiz.store import Store
+    from mlops_quiz.store import Store, require_server_url
 
-    return Store.open(db_url(db))
+    url = db_url(db)
+    require_server_url(url)  # before a SQLite file (or its folder) is looked for
+    return Store.open(url)
 
 
 def _teacher(store: Store, action: str) -> ClassInfo:

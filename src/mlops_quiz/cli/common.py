@@ -267,11 +267,11 @@ def print_json(data: Any) -> None:
 def print_paged(renderable: Any, rows: int) -> None:
     """Print; at a terminal, through a pager when ``rows`` lines would not fit on screen."""
     from mlops_quiz.ui import render
+    from mlops_quiz.ui.pager import page
 
     con = render.console()
     if sys.stdout.isatty() and rows + 6 > con.size.height:
-        with con.pager(styles=False):  # marks are words: no escapes for the pager to mangle
-            con.print(renderable)
+        page(con, renderable)
     else:
         con.print(renderable)
 

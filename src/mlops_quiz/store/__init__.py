@@ -19,7 +19,7 @@ from __future__ import annotations
 from mlops_quiz.store.card_flags import CardControl, CardFlags, HistoryEntry, ProfileSummary
 from mlops_quiz.store.cards import CardStates
 from mlops_quiz.store.class_report import ClassReport
-from mlops_quiz.store.classroom import ClassInfo, Classroom
+from mlops_quiz.store.classroom import ClassInfo, Classroom, require_server_url
 from mlops_quiz.store.moving import MovingProgress
 from mlops_quiz.store.rescheduling import Rescheduling
 from mlops_quiz.store.review_log import ReviewLog
@@ -38,6 +38,7 @@ __all__ = [
     "ReviewRecord",
     "Store",
     "check_backup",
+    "require_server_url",
     "safe_url",
 ]
 

@@ -35,6 +35,7 @@ S = TypeVar("S", bound="StoreBase")
 RECONNECT_SECONDS = 30.0
 """How long a server that went away (a restart) is waited for before giving up."""
 RECONNECT_PAUSE = 0.5
+NOT_SHOWN = "(it is not shown: it may hold a password)"
 
 
 class StoreBase:
@@ -74,7 +75,12 @@ class StoreBase:
         try:
             parsed = make_url(url)
         except ArgumentError:
-            raise BadInputError(f"not a database URL: {shown}") from None
+            raise BadInputError(f"not a database URL: it cannot be parsed {NOT_SHOWN}") from None
+        except ValueError:  # SQLAlchemy reads the port with int()
+            raise BadInputError(
+                "not a database URL: its host and port cannot be read (a port is a number, an "
+                f"IPv6 address is closed by ']') {NOT_SHOWN}"
+            ) from None
         if "@" in (parsed.host or ""):
             raise BadInputError(f"not a database URL: {shown}")
         is_sqlite = parsed.get_backend_name() == "sqlite"

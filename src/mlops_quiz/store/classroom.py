@@ -28,6 +28,7 @@ from sqlalchemy import Connection, delete, insert, select
 from mlops_quiz.errors import BadInputError, StoreError
 from mlops_quiz.store.base import StoreBase
 from mlops_quiz.store.schema import class_info, published_bank
+from mlops_quiz.store.sqlite_files import safe_url
 
 LEARNER_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 """A learner's login: it becomes a role name and the profile, so plain lowercase only."""
@@ -80,6 +81,19 @@ def scram_verifier(password: str, salt: bytes | None = None) -> str:
 def group_names(database: str) -> tuple[str, str]:
     stem = re.sub(r"[^a-z0-9_]", "_", database.lower())[:GROUP_NAME_LENGTH] or "class"
     return f"{stem}_learners", f"{stem}_teachers"
+
+
+def require_server_url(url: str) -> None:
+    """A class lives on PostgreSQL: any other URL is refused before anything is opened (a
+    SQLite file, or its folder, is not looked for)."""
+    scheme = url.partition(":")[0].partition("+")[0].lower()
+    if scheme == "postgresql":
+        return
+    prefix = "sqlite:///"
+    shown = url[len(prefix) :] if url.startswith(prefix) else safe_url(url)
+    raise BadInputError(
+        f"a class needs a PostgreSQL database (postgresql+psycopg://...), not {shown}"
+    )
 
 
 class Classroom(StoreBase):

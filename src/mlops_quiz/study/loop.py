@@ -38,6 +38,7 @@ from mlops_quiz.scheduling import GRADE_MAX, GRADE_MIN
 from mlops_quiz.store.schema import format_points_made
 from mlops_quiz.study.session import Item, StudySession
 from mlops_quiz.ui import render
+from mlops_quiz.ui.pager import page
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -444,8 +445,7 @@ def read_grade(
             if full is None:
                 con.print(render.notice("The whole answer is shown above."))
             else:
-                with con.pager(styles=False):
-                    con.print(full)
+                page(con, full)
         elif (grade := parse_grade(raw, suggested)) is not None:
             return grade
         else:
