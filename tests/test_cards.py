@@ -74,7 +74,7 @@ def test_a_suspended_card_is_never_studied_until_unsuspended(env, db: Path):
     study_first_two(env)
     result = run(["suspend", "open-one", "open-two"], env)
     assert result.returncode == 0, result.stderr
-    assert "suspended: 2 card(s)" in result.stdout
+    assert "suspended: 2 cards" in result.stdout
     later = "2026-11-27T09:00:00+00:00"  # open-one is due; open-two would be new
     listed = json.loads(run(["list", "--json"], env, now=later).stdout)
     marks = {r["id"]: r["marks"] for r in listed}
@@ -172,7 +172,7 @@ def test_reset_starts_again_keeps_the_log_marked_and_retention(env, db: Path):
     study_first_two(env)
     retention = json.loads(run(["stats", "--json"], env).stdout)["retention"]
     result = run(["reset", "open-one"], env)
-    assert result.returncode == 0 and "reset to new: 1 card(s)" in result.stdout
+    assert result.returncode == 0 and "reset to new: 1 card" in result.stdout
     shown = json.loads(run(["show", "open-one", "--json"], env).stdout)
     assert shown["schedule"]["state"] == "new" and shown["schedule"]["due"] is None
     assert len(shown["history"]) == 1 and shown["history"][0]["reset_at"] is not None
@@ -244,7 +244,7 @@ def test_doctor_rename_moves_progress_and_refuses_to_overwrite(env, db: Path, sm
     assert f"renamed to '{renamed}'?" in guess.stdout
     moved = run(["doctor", "--rename", "open-one", renamed], env)
     assert moved.returncode == 0, moved.stderr
-    assert "1 answers" in moved.stdout
+    assert "1 answer" in moved.stdout
     assert rows(db, "SELECT question_id FROM reviews ORDER BY id") == [
         (renamed,),
         ("mcq-one",),

@@ -130,7 +130,7 @@ def test_one_bad_entry_in_your_own_bank_does_not_stop_your_studies(script_env, q
     result = run(["study", "--topic", "mine"], script_env, "yes\n5\n")
     assert result.returncode == 0, result.stderr
     assert f"warning: {own}:12: question 'bad-one': unknown type 'essay'" in result.stderr
-    assert "1 question(s) left out" in result.stderr
+    assert "1 question left out" in result.stderr
     assert "Good?" in result.stdout
     stats = run(["stats", "--json"], script_env)
     assert stats.returncode == 0 and "left out" in stats.stderr

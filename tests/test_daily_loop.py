@@ -89,12 +89,12 @@ def test_topic_and_tag_together_mean_both_in_card_commands(
     both = ["--topic", "alpha", "--tag", "required", "--bank", str(loop_bank)]
     suspended = run(["suspend", *both], script_env)
     assert suspended.returncode == 0, suspended.stderr
-    assert suspended.stdout.strip() == "suspended: 1 card(s): alpha-req"
+    assert suspended.stdout.strip() == "suspended: 1 card: alpha-req"
     assert run(["unsuspend", *both], script_env).stdout.strip() == (
-        "unsuspended: 1 card(s): alpha-req"
+        "unsuspended: 1 card: alpha-req"
     )
     buried = run(["bury", *both], script_env)
-    assert buried.stdout.strip() == "buried until the next study day: 1 card(s): alpha-req"
+    assert buried.stdout.strip() == "buried until the next study day: 1 card: alpha-req"
     studied = run(
         ["study", "--bank", str(loop_bank)],
         script_env,
@@ -104,7 +104,7 @@ def test_topic_and_tag_together_mean_both_in_card_commands(
     assert studied.returncode == 0, studied.stderr
     reset = run(["reset", *both], script_env, now="2026-11-27T10:00:00+00:00")
     assert reset.returncode == 0, reset.stderr
-    assert "reset to new: 1 card(s)" in reset.stdout
+    assert "reset to new: 1 card" in reset.stdout
     assert "alpha-req" in reset.stdout and "beta-req" not in reset.stdout
 
 
@@ -127,7 +127,7 @@ def test_reset_of_several_cards_asks_and_keeps_a_backup(
     done = run(["reset", "--topic", "alpha", "--yes", *bank], script_env)
     assert done.returncode == 0, done.stderr
     assert "to reset: 2 cards" in done.stdout
-    assert "reset to new: 2 card(s)" in done.stdout
+    assert "reset to new: 2 cards" in done.stdout
     (kept,) = quiz_home.glob("progress-before-reset-*.db")
     assert db_rows(kept, "SELECT count(*) FROM cards WHERE due IS NULL") == [(0,)]
     assert db_rows(quiz_home / "progress.db", "SELECT count(*) FROM cards WHERE due IS NULL") == [
@@ -291,7 +291,7 @@ def test_a_new_bank_file_written_by_add_question_is_read_by_every_command(
     assert added.stdout.strip() == f"added my-labels to {new}"
     checked = run(["validate", str(new)], script_env)
     assert checked.returncode == 0, checked.stderr
-    assert checked.stdout.strip() == "ok: 1 questions in 1 topics, 1 file(s)"
+    assert checked.stdout.strip() == "ok: 1 question in 1 topic, 1 file"
     listed = run(["list", "--json", "--bank", str(new)], script_env)
     assert listed.returncode == 0, listed.stderr
     assert [row["id"] for row in json.loads(listed.stdout)] == ["my-labels"]
@@ -456,7 +456,7 @@ def test_topics_warns_about_a_bad_entry_in_your_own_bank_and_goes_on(
     (mine,) = [line for line in result.stdout.splitlines() if "My own topic" in line]
     assert "1" in mine.split()
     assert "data-centric-ai" in result.stdout
-    assert "warning:" in result.stderr and "1 question(s) left out" in result.stderr
+    assert "warning:" in result.stderr and "1 question left out" in result.stderr
 
 
 # 14. :s suspends the item in a session --------------------------------------------------------
@@ -591,10 +591,10 @@ def test_doctor_sees_an_id_renamed_with_its_text_and_prune_keeps_it(
     renamed = RENAME_BANK.replace("which-layer-stores-features", "feature-home")
     bank.write_text(renamed.split("  - id: other")[0], encoding="utf-8")
     doctor = run(["doctor", "--bank", str(bank)], script_env)
-    assert "  default: which-layer-stores-features (1 answers; renamed to 'feature-home'?)" in (
+    assert "  default: which-layer-stores-features (1 answer; renamed to 'feature-home'?)" in (
         doctor.stdout.splitlines()
     )
-    assert "  default: other (1 answers)" in doctor.stdout.splitlines()
+    assert "  default: other (1 answer)" in doctor.stdout.splitlines()
     pruned = run(["doctor", "--bank", str(bank), "--prune", "--yes", "--any-bank"], script_env)
     assert pruned.returncode == 0, pruned.stderr
     assert (

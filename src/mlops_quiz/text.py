@@ -82,3 +82,8 @@ def fold(text: str) -> str:
         decomposed = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(text.casefold().split()).rstrip(".").strip()
+
+
+def counted(n: int, noun: str, many: str | None = None) -> str:
+    """``1 answer``, ``2 answers``: a number with its noun in the right number."""
+    return f"{n} {noun if n == 1 else (many or noun + 's')}"

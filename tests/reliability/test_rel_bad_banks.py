@@ -198,7 +198,7 @@ def test_byte_order_mark_is_accepted(script_env, tmp_path: Path):
     bank.write_bytes(b"\xef\xbb\xbf" + (HEAD + question()).encode("utf-8"))
     result = run(["validate", str(bank)], env_with(script_env))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ok: 1 questions in 1 topics")
+    assert result.stdout.startswith("ok: 1 question in 1 topic")
 
 
 def test_fifty_megabyte_file_fails_fast_with_a_size_message(

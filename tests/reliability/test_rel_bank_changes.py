@@ -100,13 +100,13 @@ def test_renamed_id_is_reported_and_pruned(script_env, small_bank: Path, quiz_ho
     assert report.returncode == 0, report.stderr
     assert "integrity: ok" in report.stdout
     assert "orphaned progress: 1 " in report.stdout
-    assert "default: mcq-one (1 answers; renamed to 'mcq-one-b'?)" in report.stdout
+    assert "default: mcq-one (1 answer; renamed to 'mcq-one-b'?)" in report.stdout
     assert "other: open-one" not in report.stdout  # still in the bank
     assert query(db, "SELECT count(*) FROM reviews WHERE question_id = 'mcq-one'") == [(1,)]
 
     pruned = run(["doctor", "--prune", "--yes", "--any-bank", "--bank", str(small_bank)], env)
     assert pruned.returncode == 0, pruned.stderr
-    assert "pruned: 2 rows" in pruned.stdout  # its card and its one answer
+    assert "deleted the progress of 1 question (1 answer)" in pruned.stdout
     assert query(db, "SELECT count(*) FROM reviews WHERE question_id = 'mcq-one'") == [(0,)]
     assert query(db, "SELECT count(*) FROM cards WHERE question_id = 'mcq-one'") == [(0,)]
     assert query(db, "SELECT count(*) FROM reviews") == [(2,)]  # the others are kept

@@ -271,9 +271,9 @@ def test_prune_shows_what_goes_backs_up_first_and_keeps_other_profiles(
 
     pruned = run([*args, "--profile", "other", "--yes"], env)
     assert pruned.returncode == 0, pruned.stderr
-    assert "to delete:\n  other: 1 question(s), 1 answer(s)\n" in pruned.stdout
+    assert "to delete:\n  other: 1 question, 1 answer\n" in pruned.stdout
     assert "default:" not in pruned.stdout.split("to delete:")[1]
-    assert "pruned: 2 rows" in pruned.stdout
+    assert "deleted the progress of 1 question (1 answer)" in pruned.stdout
     assert count(db, "other") == 3 and count(db, "default") == 4
     kept = [p for p in quiz_home.iterdir() if p.name.startswith("progress-before-prune-")]
     assert len(kept) == 1 and str(kept[0]) in pruned.stdout
@@ -295,7 +295,7 @@ def test_prune_at_a_terminal_asks_first(script_env, small_bank: Path, quiz_home:
     for reply, left in (("n", 4), ("y", 3)):
         child = spawn(args, env)
         try:
-            child.expect("default: 1 question\\(s\\), 1 answer\\(s\\)")
+            child.expect("default: 1 question, 1 answer")
             child.expect("Delete this progress\\?")
             child.sendline(reply)
             child.expect(pexpect.EOF)

@@ -31,7 +31,7 @@ from mlops_quiz.cli.common import (
     today,
 )
 from mlops_quiz.errors import BadInputError
-from mlops_quiz.text import visible
+from mlops_quiz.text import counted, visible
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -161,7 +161,7 @@ def _act(
     same = f" ({unchanged} already were)" if unchanged and action != "bury" else ""
     names = ", ".join(visible(qid, keep_newlines=False) for qid in picked[:10])
     more = f" and {len(picked) - 10} more" if len(picked) > 10 else ""
-    print(f"{done}: {changed} card(s){same}: {names}{more}")
+    print(f"{done}: {counted(changed, 'card')}{same}: {names}{more}")
 
 
 def _confirm_reset(count: int, yes: bool) -> bool:

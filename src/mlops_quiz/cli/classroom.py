@@ -21,6 +21,7 @@ from mlops_quiz.cli.common import (
     today,
 )
 from mlops_quiz.errors import BadInputError
+from mlops_quiz.text import counted
 
 if TYPE_CHECKING:
     from mlops_quiz.classroom.report import ClassReportResult
@@ -147,8 +148,8 @@ def publish(
         _teacher(store, "publish the bank")
         store.publish(files, now())
     print(
-        f"published {len(bank.questions)} questions in {len(bank.topics)} topics "
-        f"from {len(files)} file(s)"
+        f"published {counted(len(bank.questions), 'question')} in "
+        f"{counted(len(bank.topics), 'topic')} from {counted(len(files), 'file')}"
     )
 
 

@@ -18,7 +18,7 @@ import typer
 from mlops_quiz import __version__
 from mlops_quiz.errors import MAX_PROBLEMS_SHOWN, BadInputError, QuizError
 from mlops_quiz.files import unsafe_folder
-from mlops_quiz.text import json_safe, visible
+from mlops_quiz.text import counted, json_safe, visible
 
 if TYPE_CHECKING:
     from mlops_quiz.bank import Bank
@@ -205,7 +205,7 @@ def load_questions(settings: Settings, lenient: bool = True) -> Bank:
         hidden = len(loaded.warnings) - MAX_PROBLEMS_SHOWN
         more = f" ({hidden:,} more problems not shown)" if hidden > 0 else ""
         warn(
-            f"{loaded.left_out} question(s) left out for these problems{more}; "
+            f"{counted(loaded.left_out, 'question')} left out for these problems{more}; "
             "'mlops-quiz validate' lists them all"
         )
     return loaded

@@ -11,7 +11,7 @@ import typer
 
 from mlops_quiz.cli.common import BankOption, app, reports_errors, warn
 from mlops_quiz.errors import BadInputError
-from mlops_quiz.text import visible
+from mlops_quiz.text import counted, visible
 
 if TYPE_CHECKING:
     pass
@@ -38,8 +38,8 @@ def validate(
             warn(message)
     loaded = load_bank(paths, topics_from=bundled_bank_path())
     print(
-        f"ok: {len(loaded.questions)} questions in {len(loaded.topics)} topics, "
-        f"{len(paths)} file(s)"
+        f"ok: {counted(len(loaded.questions), 'question')} in "
+        f"{counted(len(loaded.topics), 'topic')}, {counted(len(paths), 'file')}"
     )
 
 

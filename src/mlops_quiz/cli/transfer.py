@@ -24,7 +24,7 @@ from mlops_quiz.cli.common import (
     resolve_settings,
 )
 from mlops_quiz.errors import BadInputError, BankError
-from mlops_quiz.text import visible
+from mlops_quiz.text import counted, visible
 
 if TYPE_CHECKING:
     from mlops_quiz.bank import Bank
@@ -127,7 +127,7 @@ def _export_answers(
     else:
         transfer.write_file(target, lambda out: portable.write_review_log(records, out))
     print(
-        f"exported {len(records)} answers of profile {visible(settings.profile)!r} "
+        f"exported {counted(len(records), 'answer')} of profile {visible(settings.profile)!r} "
         f"to {visible(str(target))}"
     )
 
@@ -193,7 +193,10 @@ def import_(
         raise BankError(planned.problems[:50])
     items = [item for _, item in planned.items]
     if dry_run:
-        print(f"would add {len(items)} questions to {visible(str(target))} (nothing written):")
+        print(
+            f"would add {counted(len(items), 'question')} to {visible(str(target))} "
+            "(nothing written):"
+        )
         for item in items:
             first = str(item["prompt"]).splitlines()[0]
             print(visible(f"  {item['id']} ({item['topic']}, {item['type']}): {first}"))
@@ -202,7 +205,7 @@ def import_(
         others = [p for p in paths if p.resolve() != target.resolve()]
         authoring.add_questions(target, others, items)
     skipped = f"; skipped {len(planned.skipped)} already in the bank" if planned.skipped else ""
-    print(f"added {len(items)} questions to {visible(str(target))}{skipped}")
+    print(f"added {counted(len(items), 'question')} to {visible(str(target))}{skipped}")
 
 
 def _load_paths(paths: list[Path]) -> Bank:
@@ -219,7 +222,7 @@ def _import_progress(source: Path, dry_run: bool, profile: str | None, db: str |
     settings = resolve_settings(db, None, profile)
     if dry_run:
         print(
-            f"would merge {len(records)} answers into profile {settings.profile!r} "
+            f"would merge {counted(len(records), 'answer')} into profile {settings.profile!r} "
             "(nothing written)"
         )
         return
@@ -227,5 +230,5 @@ def _import_progress(source: Path, dry_run: bool, profile: str | None, db: str |
         added, skipped = store.merge_history(settings.profile, records)
     print(
         f"imported {visible(str(source))} into profile {settings.profile!r}: "
-        f"{added} answers added, {skipped} skipped (already there)"
+        f"{counted(added, 'answer')} added, {skipped} skipped (already there)"
     )

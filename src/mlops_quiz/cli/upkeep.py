@@ -20,7 +20,7 @@ from mlops_quiz.cli.common import (
     warn,
 )
 from mlops_quiz.errors import BadInputError
-from mlops_quiz.text import visible
+from mlops_quiz.text import counted, visible
 
 if TYPE_CHECKING:
     from mlops_quiz.config import Settings
@@ -116,7 +116,7 @@ def doctor(
                 renamed[(profile_name, qid)] = same[0]
             guess = same[0] if len(same) == 1 else _renamed_to(qid, known)
             hint = f"; renamed to {guess!r}?" if guess else ""
-            print(f"  {visible(profile_name)}: {visible(qid)} ({answers} answers{hint})")
+            print(f"  {visible(profile_name)}: {visible(qid)} ({counted(answers, 'answer')}{hint})")
         if orphans and prune:
             if not is_default_bank_set(bank) and not any_bank:
                 raise BadInputError(
@@ -166,7 +166,10 @@ def _rename(
             print(f"backup: {visible(str(kept))}")
         moved = store.rename(old, new, profile, force)
     for name, answers in moved.items():
-        print(f"renamed {visible(old)} -> {visible(new)} for {visible(name)}: {answers} answers")
+        print(
+            f"renamed {visible(old)} -> {visible(new)} for {visible(name)}: "
+            f"{counted(answers, 'answer')}"
+        )
 
 
 def _renamed_to(old: str, known: set[str]) -> str | None:
@@ -200,7 +203,8 @@ def _prune(
         answers_of[key[0]] += progress[key][1]
     print("to delete:")
     for name in sorted(questions_of):
-        print(f"  {visible(name)}: {questions_of[name]} question(s), {answers_of[name]} answer(s)")
+        question_count = counted(questions_of[name], "question")
+        print(f"  {visible(name)}: {question_count}, {counted(answers_of[name], 'answer')}")
     if not yes:
         if not sys.stdin.isatty():
             raise BadInputError("add --yes to prune when not at a terminal")
@@ -210,8 +214,11 @@ def _prune(
     if store.engine.dialect.name == "sqlite" and store.exists:
         kept = copy_aside(store, "before-prune")
         print(f"backup: {visible(str(kept))}")
-    removed = store.prune(orphans)
-    print(f"pruned: {removed} rows")
+    store.prune(orphans)
+    print(
+        f"deleted the progress of {counted(len(orphans), 'question')} "
+        f"({counted(sum(answers_of.values()), 'answer')})"
+    )
 
 
 def _live_files(store: Store) -> set[Path]:

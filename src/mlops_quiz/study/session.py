@@ -382,10 +382,12 @@ def _asked_now(
         if qid not in by_id:
             raise BadInputError(f"no question with id {qid!r} in the loaded banks and topics")
         if qid in held:
-            raise BadInputError(
-                f"{qid!r} is suspended or buried; 'mlops-quiz unsuspend {qid}' brings a "
-                "suspended card back, a buried one comes back on the next study day"
-            )
+            flags = store.card_flags(profile).get(qid)
+            if flags is not None and flags.suspended:
+                raise BadInputError(
+                    f"{qid!r} is suspended; 'mlops-quiz unsuspend {qid}' brings it back"
+                )
+            raise BadInputError(f"{qid!r} is buried; it comes back on the next study day")
         state = store.card(profile, qid)
         if not state.is_new:
             states[qid] = state

@@ -18,6 +18,7 @@ from rich.text import Text
 from mlops_quiz.bank import choice_letter, cloze_text
 from mlops_quiz.scheduling import MATURE_DAYS
 from mlops_quiz.study.cards import grade_outcomes, marks, state_name
+from mlops_quiz.text import counted
 from mlops_quiz.ui.render import literal
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def card_table(rows: list[dict[str, Any]], empty: str, width: int) -> Table | Te
             str(row["lapses"]),
             mark_text if mark_words else "",
         )
-    table.caption = f"{len(rows)} question(s)"
+    table.caption = counted(len(rows), "question")
     return table
 
 
@@ -107,8 +108,8 @@ def card_view(view: CardView) -> Group:
     schedule = Table.grid(padding=(0, 2))
     schedule.add_column(style="bold")
     schedule.add_column()
-    words = marks(state, view.flags, view.today)
     state_text = state_name(state, view.flags, view.today)
+    words = [w for w in marks(state, view.flags, view.today) if w != state_text]
     if words:
         state_text += " (" + ", ".join(words) + ")"
     schedule.add_row("state", state_text)
@@ -226,7 +227,7 @@ def calendar(stats: Stats) -> Group:
     legend = Text(f"    less {NO_ANSWERS} {' '.join(CALENDAR_LEVELS)} more")
     legend.append(f" · busiest day {peak}" if peak else "")
     summary = Text(
-        f"{total} answers on {len(stats.calendar)} days · current streak "
+        f"{counted(total, 'answer')} on {counted(len(stats.calendar), 'day')} · current streak "
         f"{stats.streak} d · longest streak {stats.longest_streak} d"
     )
     title = Text("Answers in the last year", style="bold")
