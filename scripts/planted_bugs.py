@@ -170,8 +170,8 @@ BUGS = [
     (
         "migrations: m003 counts passes as grade > 3",
         S + "store/migrations.py",
-        "AND r.grade >= 3)",
-        "AND r.grade > 3)",
+        "AND r.grade >= :passing_grade)",
+        "AND r.grade > :passing_grade)",
         "across",
     ),
     (
