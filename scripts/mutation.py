@@ -96,20 +96,11 @@ MODULES: dict[str, Target] = {
         ("tests/test_model.py",),
         90,
     ),
-    "transfer": Target(
-        (
-            f"{PACKAGE}/transfer/markdown.py",
-            f"{PACKAGE}/transfer/anki.py",
-            f"{PACKAGE}/transfer/spreadsheet.py",
-            f"{PACKAGE}/transfer/progress.py",
-        ),
-        ("tests/test_transfer.py", "tests/test_transfer_anki.py"),
-        80,
-    ),
 }
 
-# Not mapped: classroom/report.py. Its only tests run against a PostgreSQL server or through the
-# installed script (tests/test_class_*.py), which mutmut's in-process runs cannot see.
+# Not mapped yet: classroom/report.py and transfer/. Their tests run against a PostgreSQL server
+# or through the installed script (tests/test_class_*.py, tests/test_transfer*.py), which
+# mutmut's in-process runs cannot see: mutmut checks nothing there.
 
 KILLED = "killed"
 COUNTED = ("killed", "survived", "timeout", "no tests", "suspicious", "segfault")
