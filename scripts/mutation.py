@@ -6,8 +6,9 @@ time and runs the tests that cover the changed function; a mutant the tests do n
 "survives". The score is killed / (killed + survived + timeouts + no tests).
 
     .venv/bin/python scripts/mutation.py                 # every module, one after the other
-    .venv/bin/python scripts/mutation.py scheduler store # some of them
+    .venv/bin/python scripts/mutation.py scheduling store # some of them
     .venv/bin/python scripts/mutation.py --survivors checking  # and list what survived
+    .venv/bin/python scripts/mutation.py --sample 40 scheduling  # 40 mutants drawn (seed 25)
 
 The run takes a few minutes per module on two cores (see the README's development section).
 The exit code is 1 when a module is below its target.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -42,9 +44,14 @@ class Target:
 
 
 MODULES: dict[str, Target] = {
-    "scheduler": Target(
-        (f"{PACKAGE}/scheduling/sm2.py",),
-        ("tests/test_scheduler.py", "tests/test_rules_scheduler.py"),
+    "scheduling": Target(
+        (f"{PACKAGE}/scheduling/sm2.py", f"{PACKAGE}/scheduling/fsrs.py"),
+        (
+            "tests/test_scheduler.py",
+            "tests/test_rules_scheduler.py",
+            "tests/test_fsrs.py",
+            "tests/test_pass_rule.py",
+        ),
         90,
     ),
     "checking": Target(
@@ -84,7 +91,16 @@ MODULES: dict[str, Target] = {
         80,
         ("tests/test_grading.py::test_evaluation_script_smoke_run",),
     ),
+    "model": Target(
+        (f"{PACKAGE}/checking/model.py",),
+        ("tests/test_model.py",),
+        90,
+    ),
 }
+
+# Not mapped yet: classroom/report.py and transfer/. Their tests run against a PostgreSQL server
+# or through the installed script (tests/test_class_*.py, tests/test_transfer*.py), which
+# mutmut's in-process runs cannot see: mutmut checks nothing there.
 
 KILLED = "killed"
 COUNTED = ("killed", "survived", "timeout", "no tests", "suspicious", "segfault")
@@ -141,16 +157,39 @@ def statuses(work: Path) -> dict[str, str]:
     return found
 
 
-def run_module(name: str, children: int, show_survivors: bool, limit: float) -> float:
+NOTHING = "no.such.mutant"
+"""A filter no mutant matches: mutmut generates the mutants, then stops before running any."""
+
+
+def sampled(work: Path, env: dict[str, str], size: int, seed: int) -> list[str]:
+    """Generate the mutants and draw ``size`` of them with a fixed seed (all if fewer)."""
+    subprocess.run(
+        [sys.executable, "-m", "mutmut", "run", NOTHING],
+        cwd=work,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    names = sorted(statuses(work))
+    if len(names) <= size:
+        return names
+    return sorted(random.Random(seed).sample(names, size))
+
+
+def run_module(
+    name: str, children: int, show_survivors: bool, limit: float, sample: int, seed: int
+) -> float:
     target = MODULES[name]
     with tempfile.TemporaryDirectory(prefix=f"mutation-{name}-") as scratch:
         work = Path(scratch)
         scratch_copy(target, work)
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
         started = time.monotonic()
+        chosen = sampled(work, env, sample, seed) if sample else []
         try:
             subprocess.run(
-                [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
+                [sys.executable, "-m", "mutmut", "run", "--max-children", str(children), *chosen],
                 cwd=work,
                 env=env,
                 stdout=subprocess.DEVNULL,
@@ -162,6 +201,8 @@ def run_module(name: str, children: int, show_survivors: bool, limit: float) -> 
             print(f"{name}: stopped after {limit:.0f} s; the score counts what finished")
         seconds = time.monotonic() - started
         found = statuses(work)
+        if chosen:
+            found = {mutant: status for mutant, status in found.items() if mutant in chosen}
         if not any(status in COUNTED for status in found.values()):
             print(f"{name}: mutmut checked nothing; run it in a copy to see why", flush=True)
         if show_survivors:
@@ -195,6 +236,13 @@ def main() -> int:
     parser.add_argument(
         "--limit", type=float, default=1800, help="seconds allowed per module (default 1800)"
     )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=0,
+        help="run only this many mutants per module, drawn at random",
+    )
+    parser.add_argument("--seed", type=int, default=25, help="the seed of --sample (default 25)")
     args = parser.parse_args()
     names = args.modules or list(MODULES)
     unknown = [name for name in names if name not in MODULES]
@@ -202,7 +250,8 @@ def main() -> int:
         parser.error(f"no such module: {', '.join(unknown)} (choose from {', '.join(MODULES)})")
     below = []
     for name in names:
-        if run_module(name, args.children, args.survivors, args.limit) < MODULES[name].score:
+        score = run_module(name, args.children, args.survivors, args.limit, args.sample, args.seed)
+        if score < MODULES[name].score:
             below.append(name)
     return 1 if below else 0
 

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 S = "src/mlops_quiz/"
 
-# (what the bug is, file, text replaced, replacement, the module's rule tests)
+# (what the bug is, file, text replaced, replacement, the module's rule tests or a test file)
 BUGS = [
     (
         "scheduler: EF floor 1.2",
@@ -170,8 +170,8 @@ BUGS = [
     (
         "migrations: m003 counts passes as grade > 3",
         S + "store/migrations.py",
-        "AND r.grade >= 3)",
-        "AND r.grade > 3)",
+        "AND r.grade >= :passing_grade)",
+        "AND r.grade > :passing_grade)",
         "across",
     ),
     (
@@ -195,6 +195,41 @@ BUGS = [
         '                    if row.kind in (KIND_REVIEW, "repeat"):\n',
         "across",
     ),
+    (
+        "pass rule: a grade of 3 fails",
+        S + "scheduling/sm2.py",
+        "return grade >= PASSING_GRADE",
+        "return grade > PASSING_GRADE",
+        "tests/test_pass_rule.py",
+    ),
+    (
+        "fsrs: grade 2 rated Hard",
+        S + "scheduling/fsrs.py",
+        "RATINGS = {0: 1, 1: 1, 2: 1, 3: 2, 4: 3, 5: 4}",
+        "RATINGS = {0: 1, 1: 1, 2: 2, 3: 2, 4: 3, 5: 4}",
+        "tests/test_pass_rule.py",
+    ),
+    (
+        "fsrs: no fuzz from 2.5 days",
+        S + "scheduling/fsrs.py",
+        "if interval < FUZZ_RANGES[0][0]:",
+        "if interval <= FUZZ_RANGES[0][0]:",
+        "tests/test_fsrs.py",
+    ),
+    (
+        "checking: exactly half right is 2",
+        S + "checking/grade.py",
+        "if share_right >= 0.5:",
+        "if share_right > 0.5:",
+        "checking",
+    ),
+    (
+        "session: no 0 for an empty answer to an item without key points",
+        S + "study/loop.py",
+        "return suggest_grade(0, 0, empty=is_empty(typed))",
+        "return None",
+        "tests/test_empty_answer.py",
+    ),
 ]
 
 
@@ -208,7 +243,7 @@ def main() -> int:
             text = target.read_text(encoding="utf-8")
             assert text.count(old) == 1, f"{name}: the code changed, update the bug"
             target.write_text(text.replace(old, new), encoding="utf-8")
-            module_tests = f"tests/test_rules_{module}.py"
+            module_tests = module if module.endswith(".py") else f"tests/test_rules_{module}.py"
             env = dict(os.environ, PYTHONPATH=str(copy), PYTHONDONTWRITEBYTECODE="1")
             result = subprocess.run(
                 [

@@ -114,3 +114,31 @@ def test_fuzz_stays_within_ankis_range_and_is_shown_as_given() -> None:
         assert scheduler.preview(NEW_CARD, LOG[2][0], past, key)[5] == after.interval
         seen.add(after.interval)
     assert len(seen) >= 4  # forty cards learnt together do not stay together
+
+
+@pytest.mark.parametrize(
+    ("interval", "bounds"),
+    [
+        # Anki's rule by hand: delta = 1 + 0.15 * (part from 2.5 to 7) + 0.10 * (7 to 20) + ...;
+        # the bounds are interval -/+ delta rounded, the lower one at least 2 days.
+        (2.5, (2, 4)),  # fuzz starts at 2.5 days: delta 1
+        (5.0, (4, 6)),  # delta 1 + 0.15 * 2.5 = 1.375: 3.625 and 6.375
+        (20.0, (17, 23)),  # delta 1 + 0.675 + 1.3 = 2.975
+    ],
+)
+def test_fuzz_bounds_follow_ankis_ranges(interval: float, bounds: tuple[int, int]) -> None:
+    from mlops_quiz.scheduling.fsrs import fuzz_bounds
+
+    assert fuzz_bounds(interval) == bounds
+
+
+@pytest.mark.parametrize("retention", [0.70, 0.97])
+def test_the_ends_of_the_retention_range_are_accepted(retention: float) -> None:
+    # README: desired_retention from 0.70 to 0.97, both included
+    assert Fsrs(retention).desired_retention == retention
+
+
+@pytest.mark.parametrize("retention", [0.69, 0.98])
+def test_a_retention_outside_the_range_is_refused(retention: float) -> None:
+    with pytest.raises(ValueError, match="desired retention"):
+        Fsrs(retention)

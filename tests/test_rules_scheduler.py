@@ -185,3 +185,28 @@ def test_the_day_starts_at_the_given_local_hour():
 def test_a_failure_after_one_success_is_a_lapse():
     once = next_state(NEW_CARD, 4, DAY)
     assert next_state(once, 1, DAY).lapses == 1
+
+
+def test_a_card_is_a_leech_from_its_eighth_lapse():
+    # README: "A card forgotten 8 times after it was learnt is a leech"
+    from mlops_quiz.scheduling import CardState, is_leech
+
+    assert not is_leech(CardState(lapses=7))
+    assert is_leech(CardState(lapses=8))
+
+
+def test_sm2_as_a_scheduler_replays_the_readmes_example():
+    # README: grades 5, 5, 4, 4, 5, 4 end at an interval of 350 days (EF 2.5 +0.1 +0.1 +0 +0
+    # +0.1 +0 = 2.8; intervals 1, 6, ceil(6*2.7)=17, ceil(17*2.7)=46, ceil(46*2.7)=125,
+    # ceil(125*2.8)=350).
+    from mlops_quiz.scheduling import NEW_CARD, Sm2
+
+    start = date(2026, 1, 1)
+    grades = [5, 5, 4, 4, 5, 4]
+    past = [(start + timedelta(days=n), g) for n, g in enumerate(grades)]
+    final = Sm2().replay(past)
+    assert (final.interval, final.ef100, final.repetitions) == (350, 280, 6)
+    assert final.due == past[-1][0] + timedelta(days=350)
+    first = Sm2().next_state(NEW_CARD, 2, start, [])
+    assert (first.interval, first.repetitions, first.ef100) == (1, 0, 250)
+    assert Sm2().describe(final, start, past) == {"scheduler": "sm2", "ef": 2.8}

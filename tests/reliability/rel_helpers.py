@@ -11,6 +11,7 @@ from pathlib import Path
 import pexpect
 
 from conftest import console_script
+from mlops_quiz.scheduling import PASSING_GRADE
 
 NOW = "2026-11-26T09:00:00+00:00"
 """A fixed clock (a Thursday morning, UTC) so every run plans the same study day."""
@@ -117,8 +118,9 @@ def assert_cards_match_log(db: Path) -> None:
             (p, q): (n, ok)
             for p, q, n, ok in query(
                 db,
-                "SELECT profile, question_id, count(*), sum(grade >= 3) FROM reviews "
+                "SELECT profile, question_id, count(*), sum(grade >= ?) FROM reviews "
                 "WHERE kind = 'review' GROUP BY profile, question_id",
+                (PASSING_GRADE,),  # the one pass rule, scheduling.is_pass
             )
         }
         assert counters == counted

@@ -76,10 +76,16 @@ def check_grade(grade: int) -> None:
         raise ValueError(f"grade must be from {GRADE_MIN} to {GRADE_MAX}, not {grade}")
 
 
+def is_pass(grade: int) -> bool:
+    """Whether a grade is a successful recall: the one pass rule (grade 3 or more) that the
+    schedule, the cards' counters and retention all follow."""
+    return grade >= PASSING_GRADE
+
+
 def next_state(state: CardState, grade: int, today: date) -> CardState:
     """The state after a scheduling review graded ``grade`` on study day ``today``."""
     check_grade(grade)
-    if grade < PASSING_GRADE:
+    if not is_pass(grade):
         lapses = state.lapses + (1 if state.repetitions > 0 else 0)
         return state._replace(
             repetitions=0,

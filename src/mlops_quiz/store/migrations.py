@@ -24,9 +24,11 @@ from sqlalchemy import (
     Text,
     inspect,
     select,
+    text,
 )
 
 from mlops_quiz.errors import NewerDatabaseError, StoreError
+from mlops_quiz.scheduling import PASSING_GRADE
 
 MIGRATIONS_TABLE = "_mlops_quiz_migrations"
 
@@ -97,12 +99,16 @@ def m003_card_counters(conn: Connection) -> None:
     retention is read from the cards instead of counted over the whole log."""
     conn.exec_driver_sql("ALTER TABLE cards ADD COLUMN reviews INTEGER NOT NULL DEFAULT 0")
     conn.exec_driver_sql("ALTER TABLE cards ADD COLUMN passes INTEGER NOT NULL DEFAULT 0")
-    conn.exec_driver_sql(
-        "UPDATE cards SET "
-        "reviews = (SELECT count(*) FROM reviews r WHERE r.profile = cards.profile "
-        "AND r.question_id = cards.question_id AND r.kind = 'review'), "
-        "passes = (SELECT count(*) FROM reviews r WHERE r.profile = cards.profile "
-        "AND r.question_id = cards.question_id AND r.kind = 'review' AND r.grade >= 3)"
+    conn.execute(
+        text(
+            "UPDATE cards SET "
+            "reviews = (SELECT count(*) FROM reviews r WHERE r.profile = cards.profile "
+            "AND r.question_id = cards.question_id AND r.kind = 'review'), "
+            "passes = (SELECT count(*) FROM reviews r WHERE r.profile = cards.profile "
+            "AND r.question_id = cards.question_id AND r.kind = 'review' "
+            "AND r.grade >= :passing_grade)"
+        ),
+        {"passing_grade": PASSING_GRADE},  # the one pass rule, scheduling.is_pass
     )
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import (
     update,
 )
 
-from mlops_quiz.scheduling import PASSING_GRADE, CardState, next_state
+from mlops_quiz.scheduling import CardState, is_pass, next_state
 from mlops_quiz.store.base import StoreBase
 from mlops_quiz.store.schema import (
     KIND_REVIEW,
@@ -179,7 +179,7 @@ class MovingProgress(StoreBase):
                         first_day = first_day or _as_date(row.day)
                         last_at = row.reviewed_at
                         counts[0] += 1
-                        counts[1] += row.grade >= PASSING_GRADE
+                        counts[1] += is_pass(row.grade)
                     logged = (_state_from(row, "before_"), _state_from(row, "after_"))
                     if logged != (before, state):
                         rewrites.append(

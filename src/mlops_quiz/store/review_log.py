@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 
 from mlops_quiz.errors import AnsweredElsewhereError
-from mlops_quiz.scheduling import PASSING_GRADE, CardState, needs_repeat
+from mlops_quiz.scheduling import CardState, is_pass, needs_repeat
 from mlops_quiz.store.base import StoreBase
 from mlops_quiz.store.schema import (
     KIND_REPEAT,
@@ -92,7 +92,7 @@ class ReviewLog(StoreBase):
         if content is not None:
             values["content"] = content
         values["last_reviewed_at"] = review.reviewed_at.isoformat()
-        passed = int(review.grade >= PASSING_GRADE)
+        passed = int(is_pass(review.grade))
         updated = conn.execute(
             update(cards)
             .where(where)
@@ -138,7 +138,7 @@ class ReviewLog(StoreBase):
                     introduced.setdefault(record.question_id, record.day)
                     tally = counts.setdefault(record.question_id, [0, 0])
                     tally[0] += 1
-                    tally[1] += record.grade >= PASSING_GRADE
+                    tally[1] += is_pass(record.grade)
                 if len(rows) >= batch:
                     conn.execute(insert(reviews), rows)
                     count += len(rows)
@@ -204,7 +204,7 @@ class ReviewLog(StoreBase):
                 .values(
                     last_reviewed_at=previous,
                     reviews=cards.c.reviews - 1,
-                    passes=cards.c.passes - int(row.grade >= PASSING_GRADE),
+                    passes=cards.c.passes - int(is_pass(row.grade)),
                     **_state_columns("", before),
                     # back to new: a reset card or one suspended before it was studied
                     **({"introduced_on": None} if before.is_new else {}),

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from mlops_quiz.bank import Bank, Question, choice_letter
 from mlops_quiz.checking import Check, NotAnAnswer, check_answer, is_quick
-from mlops_quiz.checking.words import check_question, suggest_grade
+from mlops_quiz.checking.words import check_question, is_empty, suggest_grade
 from mlops_quiz.errors import AnsweredElsewhereError
 from mlops_quiz.scheduling import GRADE_MAX, GRADE_MIN
 from mlops_quiz.store.schema import format_points_made
@@ -108,6 +108,15 @@ def check_points(q: Question, typed: str, seconds: float) -> PointMarks | None:
         return None
     quick = is_quick(seconds, q, typed)
     return PointMarks(check_question(q, typed, quick=quick), quick)
+
+
+def open_suggestion(q: Question, typed: str) -> int | None:
+    """The grade suggested for an open item before its key points are marked: 0 for an empty
+    answer (README "your answer": empty is 0), none for another answer to an item without key
+    points (one with key points is suggested by ``PointMarks``)."""
+    if q.type != "open":
+        return None
+    return suggest_grade(0, 0, empty=is_empty(typed))
 
 
 class EndSession(Exception):
@@ -299,7 +308,7 @@ def ask(
     if reader.interactive:
         shown = fit_reveal(con, question, full, q, typed, check, order, points)
     con.print(shown)
-    suggested = check.suggested if check else None
+    suggested = check.suggested if check else open_suggestion(q, typed)
     try:
         grade = read_grade(
             session, con, reader, suggested, full if shown is not full else None, marks

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from mlops_quiz.bank import Bank, Question, choice_letter, cloze_text
 from mlops_quiz.checking import other_answers
-from mlops_quiz.scheduling import GRADE_MEANINGS, CardState
+from mlops_quiz.scheduling import GRADE_MEANINGS, CardState, needs_repeat
 from mlops_quiz.text import visible
 
 if TYPE_CHECKING:
@@ -370,7 +370,7 @@ def after_answer(state: CardState, kind: str, grade: int, today: date) -> Text:
         text = Text(f"saved · next review {_when(state.due, today)}", style="dim")
     else:
         text = Text("saved · schedule unchanged", style="dim")
-    if grade < 4:
+    if needs_repeat(grade):
         text.append(" · back again later today", style="yellow")
     return text
 
