@@ -17,8 +17,8 @@ START = datetime(2026, 11, 1, 9, tzinfo=timezone.utc)
 IDS = ["open-one", "mcq-one", "cloze-one"]
 
 
-def quiz(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    env = {**env, "MLOPS_QUIZ_NOW": NOW, "TZ": "UTC"}
+def quiz(args: list[str], env: dict[str, str], now: str = NOW) -> subprocess.CompletedProcess[str]:
+    env = {**env, "MLOPS_QUIZ_NOW": now, "TZ": "UTC"}
     return subprocess.run([console_script(), *args], capture_output=True, text=True, env=env)
 
 
@@ -105,11 +105,15 @@ def test_an_answer_after_the_reset_schedules_the_card_from_the_reset(
     quiz_home.mkdir()
     with Store.open(f"sqlite:///{db}") as store:
         store.add_history("default", answers("cloze-one", [0, 2, 8]))
-    reset = quiz(["reset", "cloze-one", "--yes", "--bank", str(small_bank)], script_env)
+    reset = quiz(
+        ["reset", "cloze-one", "--yes", "--bank", str(small_bank)],
+        script_env,
+        now="2026-11-20T09:00:00+00:00",
+    )
     assert reset.returncode == 0, reset.stderr
-    # An answer given elsewhere after the reset (the clock of the reset is NOW).
-    later = answers("cloze-one", [26])
+    # An answer given elsewhere after the reset (made on 20 November).
+    later = answers("cloze-one", [24])
     source = progress_file(tmp_path / "laptop.jsonl", later)
     assert quiz(["import", "--progress", str(source)], script_env).returncode == 0
     # One answer since the reset: the first repetition, an interval of 1 day (SM-2).
-    assert cards(db)["cloze-one"][2:] == ("2026-11-28", 1, 4)
+    assert cards(db)["cloze-one"][2:] == ("2026-11-26", 1, 4)
