@@ -210,8 +210,8 @@ def read_history(path: Path, now: datetime) -> list[ReviewRecord]:
     try:
         lines = raw.decode("utf-8").splitlines()
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise BadInputError(f"{path}:{line}: not valid UTF-8") from None
+        bad = raw.count(b"\n", 0, exc.start) + 1
+        raise BadInputError(f"{path}:{bad}: not valid UTF-8") from None
     records: list[ReviewRecord] = []
     problems: list[str] = []
     for number, line in enumerate(lines, 1):
