@@ -35,6 +35,10 @@ class StoreError(QuizError):
     """The progress database cannot be opened, read or written."""
 
 
+class DatabaseBusyError(StoreError):
+    """Another process held the database's write lock for too long; nothing was changed."""
+
+
 class NewerDatabaseError(StoreError):
     """The database was written by a newer version of mlops-quiz."""
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
@@ -289,3 +290,26 @@ def copy_aside(store: Store, why: str) -> Path:
         target = live.with_name(f"{live.stem}-{why}-{stamp}-{n}{live.suffix}")
     store.backup(target)
     return target
+
+
+@contextmanager
+def deferred_interrupt() -> Iterator[list[bool]]:
+    """Hold Ctrl-C (SIGINT) back while the block runs: a copy over the live database is not
+    stopped halfway. The list it gives holds True once a Ctrl-C came; the caller finishes,
+    then acts on it. Off the main thread (where no handler can be set) nothing is held."""
+    import signal
+    import threading
+
+    received: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def hold(_signum: int, _frame: Any) -> None:
+        received[:] = [True]
+
+    previous = signal.signal(signal.SIGINT, hold)
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -218,8 +218,8 @@ def _load_paths(paths: list[Path]) -> Bank:
 def _import_progress(source: Path, dry_run: bool, profile: str | None, db: str | None) -> None:
     from mlops_quiz.transfer import progress as portable
 
-    records = portable.read_history(source)
     settings = resolve_settings(db, None, profile)
+    records = portable.read_history(source, settings.now)
     if dry_run:
         print(
             f"would merge {counted(len(records), 'answer')} into profile {settings.profile!r} "

@@ -13,6 +13,7 @@ from mlops_quiz.cli.common import (
     DbOption,
     app,
     copy_aside,
+    deferred_interrupt,
     load_questions,
     open_store,
     reports_errors,
@@ -269,10 +270,10 @@ def restore(
 ) -> None:
     """Put a backup back in place of the progress database.
 
-    The backup is checked first (an mlops-quiz database, sound, not from a newer version),
-    the database as it is now is kept beside it, and the copy goes through SQLite's backup
-    API, so a journal left by a killed session cannot corrupt it. Refused while another
-    session is saving.
+    The backup is checked first (an mlops-quiz database, sound, not from a newer version) and
+    brought up to date in a scratch copy, the database as it is now is kept beside it, and the
+    copy goes through SQLite's backup API, so a journal left by a killed session cannot
+    corrupt it; Ctrl-C waits for the copy to finish. Refused while another session is saving.
     """
     from mlops_quiz.store import check_backup
     from mlops_quiz.store.session_lock import no_session_open
@@ -284,15 +285,35 @@ def restore(
             raise BadInputError("restore works with SQLite databases; use your database's tools")
         if source.resolve() in _live_files(store):
             raise BadInputError(f"{visible(str(source))} is the live database itself")
-        with no_session_open(Path(store.label)):
+        live = Path(store.label)
+        with no_session_open(live), store.prepared_backup(source, live.parent) as prepared:
             kept = copy_aside(store, "before-restore")
-            try:
-                store.restore(source)
-            except BaseException:
-                kept.unlink(missing_ok=True)
-                raise
+            interrupted = _restore_keeping(store, prepared, kept)
     print(f"restored {visible(store.label)} from {visible(str(source))}")
     print(f"the database as it was is kept in {visible(str(kept))}")
+    if interrupted:
+        raise KeyboardInterrupt  # held back until the copy was complete
+
+
+def _restore_keeping(store: Store, prepared: Path, kept: Path) -> bool:
+    """Copy the prepared backup over the live database, Ctrl-C held back meanwhile. The copy
+    of what it replaces is removed only when nothing was changed (another process held the
+    lock); whenever the live file may have changed it stays, and the error says where.
+    Returns whether a Ctrl-C came during the copy."""
+    from mlops_quiz.errors import DatabaseBusyError, StoreError
+
+    try:
+        with deferred_interrupt() as received:
+            store.restore(prepared)
+    except DatabaseBusyError:
+        kept.unlink(missing_ok=True)
+        raise
+    except StoreError as exc:
+        raise StoreError(f"{exc}; the database as it was is kept in {visible(str(kept))}") from None
+    except BaseException:
+        sys.stderr.write(f"the database as it was is kept in {visible(str(kept))}\n")
+        raise
+    return bool(received)
 
 
 @app.command()

@@ -142,13 +142,87 @@ class MovingProgress(StoreBase):
                 return self._records(self._raw_log_rows(conn, profile))
             return self._records(self._log_rows(conn, profile))
 
+    @staticmethod
+    def _card_flags_of(conn: Connection, profile: str, ids: set[str]) -> dict[str, dict[str, Any]]:
+        """What a merge keeps of each card as it is: the learner's flags and its content."""
+        if not ids:
+            return {}
+        rows = conn.execute(
+            select(
+                cards.c.question_id, cards.c.suspended, cards.c.buried_until, cards.c.content
+            ).where(cards.c.profile == profile, cards.c.question_id.in_(sorted(ids)))
+        ).all()
+        return {
+            qid: {"suspended": suspended, "buried_until": buried, "content": content}
+            for qid, suspended, buried, content in rows
+        }
+
+    @staticmethod
+    def _replayed(
+        profile: str, qid: str, rows: list[Any], kept: dict[str, Any] | None
+    ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """One question's card recomputed from its merged log (in time order), and the log
+        rows whose states (or reset mark) change. A reset stands: the answers up to the
+        question's latest reset are marked with it and counted, and the card's schedule
+        starts again from the first answer after it."""
+        resets = [datetime.fromisoformat(row.reset_at) for row in rows if row.reset_at]
+        last_reset = max(resets) if resets else None
+        stamp = last_reset.isoformat() if last_reset else None
+        state = CardState()
+        first_day: date | None = None
+        last_at: str | None = None
+        counts = [0, 0]
+        changed: list[dict[str, Any]] = []
+        for row in rows:
+            before_reset = last_reset is not None and (
+                datetime.fromisoformat(row.reviewed_at) <= last_reset
+            )
+            if not before_reset and first_day is None and last_reset is not None:
+                state = CardState()  # the first answer after the reset starts anew
+            before = state
+            if row.kind == KIND_REVIEW:
+                state = next_state(state, row.grade, _as_date(row.day) or date.min)
+                if not before_reset:
+                    first_day = first_day or _as_date(row.day)
+                    last_at = row.reviewed_at
+                counts[0] += 1
+                counts[1] += is_pass(row.grade)
+            reset_at = (row.reset_at or stamp) if before_reset else row.reset_at
+            logged = (_state_from(row, "before_"), _state_from(row, "after_"), row.reset_at)
+            if logged != (before, state, reset_at):
+                changed.append(
+                    {
+                        "row_id": row.id,
+                        "reset_at": reset_at,
+                        **_state_columns("before_", before),
+                        **_state_columns("after_", state),
+                    }
+                )
+        if first_day is None:
+            state = CardState()  # nothing answered since the reset: a new card
+        if not counts[0] and kept is None:
+            return None, changed
+        card = {
+            "profile": profile,
+            "question_id": qid,
+            "introduced_on": first_day,
+            "last_reviewed_at": last_at,
+            "reviews": counts[0],
+            "passes": counts[1],
+            **_state_columns("", state),
+            **(kept or {"suspended": 0, "buried_until": None, "content": None}),
+        }
+        return card, changed
+
     def merge_history(self, profile: str, records: Iterable[ReviewRecord]) -> tuple[int, int]:
         """Add the answers the profile's log does not have yet; one transaction.
 
         Answers are matched by ``answer_ids``. The card of every question that received
         answers is then recomputed from its whole merged log with the scheduler, in time order:
-        scheduling reviews move it, repeats and cram answers are logged only. The before and
-        after states of the logged answers are rewritten to match. Returns (added, skipped).
+        scheduling reviews move it, repeats and cram answers are logged only, and a reset
+        stands (the schedule starts again from the first answer after the latest one). The
+        before and after states of the logged answers are rewritten to match; the card keeps
+        its suspension, bury and content. Returns (added, skipped).
         """
         incoming = sorted(records, key=lambda r: r.reviewed_at)
         with self._guard("import into"), self._write() as conn:
@@ -165,42 +239,14 @@ class MovingProgress(StoreBase):
             by_question: dict[str, list[Any]] = {}
             for row in self._log_rows(conn, profile, touched) if touched else []:
                 by_question.setdefault(row.question_id, []).append(row)
+            kept = self._card_flags_of(conn, profile, set(by_question))
             rewrites: list[dict[str, Any]] = []
             new_cards: list[dict[str, Any]] = []
             for qid, rows in by_question.items():
-                state = CardState()
-                first_day: date | None = None
-                last_at = ""
-                counts = [0, 0]
-                for row in rows:
-                    before = state
-                    if row.kind == KIND_REVIEW:
-                        state = next_state(state, row.grade, _as_date(row.day) or date.min)
-                        first_day = first_day or _as_date(row.day)
-                        last_at = row.reviewed_at
-                        counts[0] += 1
-                        counts[1] += is_pass(row.grade)
-                    logged = (_state_from(row, "before_"), _state_from(row, "after_"))
-                    if logged != (before, state):
-                        rewrites.append(
-                            {
-                                "row_id": row.id,
-                                **_state_columns("before_", before),
-                                **_state_columns("after_", state),
-                            }
-                        )
-                if counts[0]:
-                    new_cards.append(
-                        {
-                            "profile": profile,
-                            "question_id": qid,
-                            "introduced_on": first_day,
-                            "last_reviewed_at": last_at,
-                            "reviews": counts[0],
-                            "passes": counts[1],
-                            **_state_columns("", state),
-                        }
-                    )
+                card, changed = self._replayed(profile, qid, rows, kept.get(qid))
+                rewrites.extend(changed)
+                if card is not None:
+                    new_cards.append(card)
             # One statement each, run for many rows (executemany): compiling a statement per
             # row took most of the time of a large import.
             if rewrites:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 import tempfile
 import time
@@ -18,7 +19,7 @@ from sqlalchemy import (
     select,
 )
 
-from mlops_quiz.errors import BadInputError, StoreError
+from mlops_quiz.errors import BadInputError, DatabaseBusyError, QuizError, StoreError
 from mlops_quiz.store.base import StoreBase
 from mlops_quiz.store.schema import cards, reviews
 from mlops_quiz.store.sqlite_files import (
@@ -123,14 +124,62 @@ class Upkeep(StoreBase):
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
 
+    @classmethod
+    @contextmanager
+    def prepared_backup(cls, source: Path, folder: Path) -> Iterator[Path]:
+        """A copy of a checked backup (``check_backup``) in a private scratch folder inside
+        ``folder``, brought up to date by the migrations: what ``restore`` then copies. A backup
+        whose schema cannot be migrated is refused here, before the live database is touched.
+        The scratch folder is removed when the block ends."""
+        from urllib.parse import quote
+
+        try:
+            scratch_dir = Path(tempfile.mkdtemp(dir=folder, prefix=".restore-"))
+        except OSError as exc:
+            raise StoreError(f"cannot restore into {folder}: {exc.strerror or exc}") from None
+        scratch = scratch_dir / "backup.db"
+        try:
+            try:
+                backup = sqlite3.connect(f"file:{quote(str(source))}?mode=ro&immutable=1", uri=True)
+                copy = sqlite3.connect(scratch)
+                try:
+                    backup.backup(copy)
+                finally:
+                    copy.close()
+                    backup.close()
+            except sqlite3.Error as exc:
+                raise BadInputError(f"cannot restore from {source}: {exc}") from None
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot copy {source} into {folder}: {exc.strerror or exc}"
+                ) from None
+            try:
+                cls.open(f"sqlite:///{scratch}").close()
+            except QuizError as exc:
+                detail = str(exc).rpartition(f"{scratch}: ")[2]
+                raise BadInputError(
+                    f"cannot restore from {source}: its schema cannot be brought up to date "
+                    f"({detail}); the database was left as it was"
+                ) from None
+            # One file again: the copy is read with immutable=1, which never reads a -wal.
+            single = sqlite3.connect(scratch)
+            try:
+                single.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                single.close()
+            yield scratch
+        finally:
+            shutil.rmtree(scratch_dir, ignore_errors=True)
+
     def restore(self, source: Path, lock_timeout: float = RESTORE_LOCK_SECONDS) -> None:
         """Replace this database's content with a backup's, through SQLite's backup API.
 
         The copy goes through this database's own connection, so its write-ahead log and its
         locks are honoured (copying a file over a database whose ``-wal`` is left over lets
-        SQLite replay that log onto the copy). Refused while another process holds the write
-        lock for longer than ``lock_timeout``. The caller checks ``source`` first (``check_backup``)
-        and keeps a copy of what is replaced."""
+        SQLite replay that log onto the copy). Refused, with nothing changed, while another
+        process holds the write lock for longer than ``lock_timeout`` (``DatabaseBusyError``).
+        The caller checks ``source`` first (``check_backup``), passes the copy that
+        ``prepared_backup`` brought up to date, and keeps a copy of what is replaced."""
         from urllib.parse import quote
 
         if self.engine.dialect.name != "sqlite":
@@ -155,13 +204,13 @@ class Upkeep(StoreBase):
             finally:
                 backup.close()
         except _Busy:
-            raise StoreError(
+            raise DatabaseBusyError(
                 f"the database {self.label} is in use (a session is saving); "
                 "close other mlops-quiz sessions and try again"
             ) from None
         except sqlite3.Error as exc:
             raise StoreError(f"cannot restore into {self.label}: {exc}") from None
-        self.migrate()  # a backup from an older version is brought up to date
+        self.migrate()  # a no-op for a prepared copy; it switches the file back to WAL
 
     def profiles(self) -> list[str]:
         with self._guard("read"), self._read() as conn:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -46,6 +47,35 @@ def expect_suffix(path: Path, suffixes: Sequence[str], what: str) -> None:
     """One clear line when a file is not of the format a command reads or writes."""
     if path.suffix.lower() not in suffixes:
         raise BadInputError(f"{path}: {what} is a {' or '.join(suffixes)} file, not {path.name!r}")
+
+
+MAX_SHEET_BYTES = 16 * 1024 * 1024
+"""The largest sheet of questions ``import`` reads: as large as a bank file may be."""
+MAX_PROGRESS_BYTES = 256 * 1024 * 1024
+"""The largest progress file ``import --progress`` reads (a million answers fit)."""
+
+
+def read_import(path: Path, limit: int) -> bytes:
+    """The bytes of a file to import: a regular file (a pipe would hang, a device never end)
+    of at most ``limit`` bytes, read without reading more than that."""
+    cap = f"a file to import may hold at most {limit // 2**20} MB"
+    try:
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise BadInputError(f"{path}: is a folder, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise BadInputError(f"{path}: is not a regular file (a device or a pipe); give a file")
+        if st.st_size > limit:
+            raise BadInputError(f"{path}: the file is {st.st_size / 2**20:.1f} MB; {cap}")
+        with path.open("rb") as handle:  # it may grow meanwhile: read at most the cap
+            data = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise BadInputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise BadInputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise BadInputError(f"{path}: the file grew past the limit while read; {cap}")
+    return data
 
 
 def select(questions: Sequence[Question], tags: Iterable[str] | None) -> list[Question]:

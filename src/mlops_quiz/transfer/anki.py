@@ -176,7 +176,9 @@ def package(bank: Bank, questions: Sequence[Question]) -> Any:
         topic = bank.topics[question.topic]
         name = deck_name(topic.title)
         if name not in decks:
-            decks[name] = genanki.Deck(deck_id(topic.id), name, description=topic.source)
+            decks[name] = genanki.Deck(
+                deck_id(topic.id), name, description=field_html(topic.source or "")
+            )
         if question.type == "cloze":
             model, fields = cloze, cloze_fields(question)
         else:

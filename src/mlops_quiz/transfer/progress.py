@@ -13,7 +13,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,6 +21,7 @@ from mlops_quiz.errors import BadInputError
 from mlops_quiz.scheduling import GRADE_MAX, GRADE_MIN, CardState
 from mlops_quiz.store import KIND_CRAM, KIND_REPEAT, KIND_REVIEW, ReviewRecord, Store
 from mlops_quiz.store.schema import parse_points_made
+from mlops_quiz.transfer import MAX_PROGRESS_BYTES, read_import
 
 FORMAT = "mlops-quiz progress"
 VERSION = 1
@@ -42,6 +43,13 @@ LOG_COLUMNS = (
     "due_after",
 )
 MAX_PROBLEMS = 50
+MAX_ANSWER_CHARS = 10_000
+"""The longest imported answer: as much as the checker reads of a typed one."""
+MAX_NUMBER = 2**31 - 1
+"""The largest whole number a field may hold (the database's INTEGER on a server)."""
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+CLOCK_SKEW = timedelta(minutes=10)
+"""How far past "now" an answer may be dated (the clocks of two machines differ a little)."""
 
 
 def _state_json(state: CardState) -> dict[str, Any]:
@@ -86,9 +94,11 @@ class _LineError(Exception):
     pass
 
 
-def _int(value: Any, what: str, low: int | None = None, high: int | None = None) -> int:
+def _int(value: Any, what: str, low: int | None = None, high: int = MAX_NUMBER) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _LineError(f"{what} must be a whole number")
+    if low is None and value > high:
+        raise _LineError(f"{what} must be at most {high}, not {value}")
     if (low is not None and value < low) or (high is not None and value > high):
         raise _LineError(f"{what} must be from {low} to {high}, not {value}")
     return value
@@ -97,6 +107,10 @@ def _int(value: Any, what: str, low: int | None = None, high: int | None = None)
 def _text(value: Any, what: str, max_length: int | None = None) -> str:
     if not isinstance(value, str):
         raise _LineError(f"{what} must be text")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _LineError(f"{what} is not valid Unicode (it holds a lone surrogate)") from None
     if max_length is not None and not 0 < len(value) <= max_length:
         raise _LineError(f"{what} must have 1 to {max_length} characters")
     return value
@@ -104,9 +118,32 @@ def _text(value: Any, what: str, max_length: int | None = None) -> str:
 
 def _day(value: Any, what: str) -> date:
     try:
-        return date.fromisoformat(_text(value, what))
+        day = date.fromisoformat(_text(value, what))
     except ValueError:
         raise _LineError(f"{what} is not a date (YYYY-MM-DD): {value!r}") from None
+    if not EARLIEST.date() <= day < date(9000, 1, 1):
+        raise _LineError(f"{what} must be from 1970 to 8999, not {day.isoformat()}")
+    return day
+
+
+def _moment(value: Any, now: datetime) -> datetime:
+    """When an answer was given: ISO 8601 with its zone, from 1970 on, not in the future."""
+    text = _text(value, "reviewed_at")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise _LineError(f"reviewed_at is not an ISO 8601 time: {text!r}") from None
+    if moment.tzinfo is None:
+        raise _LineError("reviewed_at needs its time zone (e.g. +00:00)")
+    try:
+        utc = moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise _LineError(f"reviewed_at is out of range: {text!r}") from None
+    if utc < EARLIEST:
+        raise _LineError(f"reviewed_at is before 1970: {text!r}")
+    if utc > now + CLOCK_SKEW:
+        raise _LineError(f"reviewed_at is in the future: {text!r}")
+    return moment
 
 
 def _state(value: Any, what: str) -> CardState:
@@ -122,30 +159,39 @@ def _state(value: Any, what: str) -> CardState:
     )
 
 
-def _record(data: Any) -> ReviewRecord:
+def _record(data: Any, now: datetime) -> ReviewRecord:
     if not isinstance(data, dict):
         raise _LineError("each line must be a JSON object")
-    try:
-        moment = datetime.fromisoformat(_text(data.get("reviewed_at"), "reviewed_at"))
-    except ValueError:
-        raise _LineError(f"reviewed_at is not an ISO 8601 time: {data['reviewed_at']!r}") from None
-    if moment.tzinfo is None:
-        raise _LineError("reviewed_at needs its time zone (e.g. +00:00)")
+    moment = _moment(data.get("reviewed_at"), now)
     kind = _text(data.get("kind"), "kind")
     if kind not in KINDS:
         raise _LineError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    day = _day(data.get("day"), "day")
+    # The study day is the local date, or the one before it when the day starts after
+    # midnight: within a day of the UTC date in any time zone.
+    if abs((day - moment.astimezone(timezone.utc).date()).days) > 1:
+        raise _LineError(f"day {day.isoformat()} does not match reviewed_at {moment.isoformat()}")
     return ReviewRecord(
         question_id=_text(data.get("question"), "question", 80),
         reviewed_at=moment,
-        day=_day(data.get("day"), "day"),
+        day=day,
         grade=_int(data.get("grade"), "grade", GRADE_MIN, GRADE_MAX),
-        answer=_text(data.get("answer", ""), "answer"),
+        answer=_answer(data.get("answer", "")),
         duration_ms=_int(data.get("duration_ms", 0), "duration_ms", 0),
         kind=kind,
         before=_state(data.get("before"), "before"),
         after=_state(data.get("after"), "after"),
         key_points_made=_points_made(data.get("key_points_made")),
     )
+
+
+def _answer(value: Any) -> str:
+    text = _text(value, "answer")
+    if len(text) > MAX_ANSWER_CHARS:
+        raise _LineError(
+            f"answer has {len(text):,} characters; at most {MAX_ANSWER_CHARS:,} are kept"
+        )
+    return text
 
 
 def _points_made(value: Any) -> str | None:
@@ -157,16 +203,15 @@ def _points_made(value: Any) -> str | None:
     return value
 
 
-def read_history(path: Path) -> list[ReviewRecord]:
-    """The answers of a progress file; every bad line is reported as ``FILE:LINE: message``."""
+def read_history(path: Path, now: datetime) -> list[ReviewRecord]:
+    """The answers of a progress file; every bad line is reported as ``FILE:LINE: message``.
+    ``now``: answers dated later are refused."""
+    raw = read_import(path, MAX_PROGRESS_BYTES)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise BadInputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInputError(
-            f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}"
-        ) from None
+        lines = raw.decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        bad = raw.count(b"\n", 0, exc.start) + 1
+        raise BadInputError(f"{path}:{bad}: not valid UTF-8") from None
     records: list[ReviewRecord] = []
     problems: list[str] = []
     for number, line in enumerate(lines, 1):
@@ -176,6 +221,12 @@ def read_history(path: Path) -> list[ReviewRecord]:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             problems.append(f"{path}:{number}: not JSON: {exc.msg}")
+            continue
+        except RecursionError:
+            problems.append(f"{path}:{number}: not JSON we read: nested too deeply")
+            continue
+        except ValueError as exc:  # e.g. a number of more digits than Python converts
+            problems.append(f"{path}:{number}: not JSON we read: {str(exc).splitlines()[0]}")
             continue
         if number == 1:
             if not (isinstance(data, dict) and data.get("format") == FORMAT):
@@ -190,7 +241,7 @@ def read_history(path: Path) -> list[ReviewRecord]:
                 )
             continue
         try:
-            records.append(_record(data))
+            records.append(_record(data, now))
         except _LineError as exc:
             problems.append(f"{path}:{number}: {exc}")
     if not lines:

@@ -24,6 +24,7 @@ from typing import IO, Any
 
 from mlops_quiz.bank import QUESTION_FIELDS, Bank, Question, choice_letter
 from mlops_quiz.errors import BadInputError, BankError
+from mlops_quiz.transfer import MAX_SHEET_BYTES, read_import
 
 COLUMNS = QUESTION_FIELDS
 """Our layout: a question's fields, in the order the bank writes them."""
@@ -113,14 +114,7 @@ class Plan:
 
 
 def read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise BadInputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise BadInputError(f"{path}: is a folder, not a file") from None
-    except OSError as exc:
-        raise BadInputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    data = read_import(path, MAX_SHEET_BYTES)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -134,10 +128,10 @@ def rows(path: Path) -> list[Row]:
     """The rows of a sheet in any of the layouts we read, as named cells."""
     text = read_text(path)
     if re.match(r"#(separator|html|tags column|columns|notetype|deck|guid)", text):
-        return _anki_rows(text)
+        return _anki_rows(path, text)
     first_line = text.split("\n", 1)[0]
     delimiter = max(("\t", ";", ","), key=lambda d: (first_line.count(d), d == ","))
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    records = [record for _, record in _records(path, text, delimiter, 1)]
     if not records:
         return []
     header = [_column_name(c) for c in records[0]]
@@ -157,12 +151,33 @@ def rows(path: Path) -> list[Row]:
     return found
 
 
+def _records(path: Path, text: str, delimiter: str, first: int) -> list[tuple[int, list[str]]]:
+    """The CSV records of a text, each with its number (counted from ``first``); a cell
+    over the csv module's limit (131,072 characters) is one ``FILE:LINE`` error."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    found: list[tuple[int, list[str]]] = []
+    number = first
+    try:
+        for record in reader:
+            found.append((number, record))
+            number += 1
+    except csv.Error as exc:
+        line = first + reader.line_num - 1
+        if "field larger than field limit" in str(exc):
+            limit = csv.field_size_limit()
+            raise BadInputError(
+                f"{path}:{line}: a cell holds more than {limit:,} characters"
+            ) from None
+        raise BadInputError(f"{path}:{line}: not a CSV record: {exc}") from None
+    return found
+
+
 def _column_name(cell: str) -> str:
     name = cell.strip().lower()
     return HEADER_ALIASES.get(name, name.replace(" ", "_"))
 
 
-def _anki_rows(text: str) -> list[Row]:
+def _anki_rows(path: Path, text: str) -> list[Row]:
     """Anki's "Notes in Plain Text": ``#key:value`` lines, then one note per record."""
     options: dict[str, str] = {}
     lines = text.split("\n")
@@ -182,9 +197,7 @@ def _anki_rows(text: str) -> list[Row]:
             special[int(column) - 1] = name
     body = "\n".join(lines[skip:])
     found = []
-    for number, record in enumerate(
-        csv.reader(io.StringIO(body, newline=""), delimiter=delimiter), skip + 1
-    ):
+    for number, record in _records(path, body, delimiter, skip + 1):
         if not any(c.strip() for c in record):
             continue
         extra = {special[i]: c for i, c in enumerate(record) if i in special}
