@@ -1,0 +1,163 @@
+"""Two classes on one PostgreSQL server, attacked by their own learners and by each other's
+teachers: groups named after the database's OID never collide, ``class init`` adopts no role it
+did not make, learners' names cannot be groups' names, and no learner can take the log's ids."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from postgres_helpers import ClassDb, cli, dsn, ok, server_url, sql, studied, with_database
+
+
+def one_error(stderr: str) -> str:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("error: "), stderr
+    return lines[0]
+
+
+def _database(server: str, name: str, owner: str | None = None) -> str:
+    sql(server, f'CREATE DATABASE "{name}"' + (f' OWNER "{owner}"' if owner else ""))
+    return with_database(server, name)
+
+
+def _login(server: str, name: str, createrole: bool = False) -> str:
+    """A new login role with a password; its URL (database to be set)."""
+    password = secrets.token_hex(12)
+    extra = " CREATEROLE" if createrole else ""
+    sql(server, f"CREATE ROLE \"{name}\" LOGIN{extra} PASSWORD '{password}'")
+    return make_url(server).set(username=name, password=password).render_as_string(False)
+
+
+def _oid(server: str, database: str) -> int:
+    return int(sql(server, "SELECT oid FROM pg_database WHERE datname = %s", (database,))[0][0])
+
+
+def test_databases_whose_names_fold_alike_share_no_group(
+    script_env: dict[str, str], small_bank: object
+) -> None:
+    """Point 1: `mlops-class` and `MLOps_Class` once shared `mlops_class_teachers`."""
+    server = server_url()
+    tag = uuid.uuid4().hex[:6]
+    first_name, second_name = f"mlops-class-{tag}", f"MLOps_Class_{tag}"
+    first = _database(server, first_name)
+    ok(cli(["class", "init", "--db", first], script_env))
+    ok(cli(["class", "publish", str(small_bank), "--no-bundled", "--db", first], script_env))
+    ada = f"ada_{tag}"
+    ada_url = ok(cli(["class", "add-learner", ada, "--db", first], script_env)).strip()
+    ok(cli(["study", "--limit", "2"], script_env, studied(2), db=ada_url))
+
+    # The second class's teacher may create roles and owns their database, nothing more.
+    teacher = f"teacher_{tag}"
+    teacher_server = _login(server, teacher, createrole=True)
+    _database(server, second_name, owner=teacher)
+    second = with_database(teacher_server, second_name)
+    ok(cli(["class", "init", "--db", second], script_env))
+
+    groups = {
+        name: sorted(v for (v,) in sql(url, "SELECT value FROM class_info WHERE key LIKE '%%ers'"))
+        for name, url in ((first_name, first), (second_name, second))
+    }
+    assert set(groups[first_name]).isdisjoint(groups[second_name])
+    assert groups[first_name] == [
+        f"mlops_quiz_{_oid(server, first_name)}_learners",
+        f"mlops_quiz_{_oid(server, first_name)}_teachers",
+    ]
+    # The second teacher cannot reach the first class: not its answers, not its learners.
+    with pytest.raises(psycopg.OperationalError):
+        sql(with_database(teacher_server, first_name), "SELECT count(*) FROM reviews")
+    as_second_teacher = with_database(teacher_server, first_name)
+    assert cli(["class", "report", "--json", "--db", as_second_teacher], script_env).returncode
+    result = cli(["class", "remove-learner", ada, "--db", second], script_env)
+    assert result.returncode == 2 and "not a learner" in one_error(result.stderr)
+    assert sql(server, "SELECT count(*) FROM pg_roles WHERE rolname = %s", (ada,)) == [(1,)]
+    assert sql(ada_url, "SELECT count(*) FROM reviews") == [(2,)]
+
+
+@pytest.mark.parametrize("login", [True, False])
+def test_init_adopts_no_role_it_did_not_make(script_env: dict[str, str], login: bool) -> None:
+    """Point 2: a role with the group's name, made beforehand by someone else, is refused."""
+    server = server_url()
+    name = f"physics_{uuid.uuid4().hex[:6]}"
+    url = _database(server, name)
+    squatter = f"mlops_quiz_{_oid(server, name)}_teachers"
+    if login:
+        _login(server, squatter)
+    else:
+        sql(server, f'CREATE ROLE "{squatter}" NOLOGIN')
+    result = cli(["class", "init", "--db", url], script_env)
+    assert result.returncode == 2
+    line = one_error(result.stderr)
+    assert squatter in line and "not made by this class" in line
+    acl = sql(
+        server, "SELECT coalesce(datacl::text, '') FROM pg_database WHERE datname = %s", (name,)
+    )
+    assert squatter not in acl[0][0]
+    assert sql(url, "SELECT count(*) FROM class_info") == [(0,)]
+    # Init again with the role gone: the class is made, and init again is harmless.
+    sql(server, f'DROP ROLE "{squatter}"')
+    ok(cli(["class", "init", "--db", url], script_env))
+    ok(cli(["class", "init", "--db", url], script_env))
+
+
+@pytest.mark.parametrize("name", ["physics_teachers", "chem_learners"])
+def test_learner_names_cannot_be_group_names(class_db: ClassDb, name: str) -> None:
+    result = cli(["class", "add-learner", name, "--db", class_db.url], class_db.env)
+    assert result.returncode == 2
+    assert "cannot be a learner name" in one_error(result.stderr)
+    assert class_db.rows("SELECT count(*) FROM pg_roles WHERE rolname = %s", (name,)) == [(0,)]
+
+
+INSERT_REVIEW = (
+    "INSERT INTO reviews (id, profile, question_id, reviewed_at, day, grade, answer, "
+    "duration_ms, kind, before_repetitions, before_interval, before_ef100, before_lapses, "
+    "after_repetitions, after_interval, after_ef100, after_lapses) VALUES "
+    "(%s, %s, 'open-one', '2026-01-01T00:00:00+00:00', '2026-01-01', 5, '', 0, 'review', "
+    "0, 0, 250, 0, 1, 1, 260, 0)"
+)
+
+
+def test_a_learner_cannot_take_the_ids_of_the_next_answers(
+    class_db: ClassDb, small_bank: object
+) -> None:
+    """Point 3: ids ahead of the sequence once made the class's next saves fail."""
+    class_db.publish(small_bank)  # type: ignore[arg-type]
+    eve, eve_url = class_db.learner("eve")
+    _, bob_url = class_db.learner("bob")
+    ok(cli(["study", "--limit", "1"], class_db.env, studied(1), db=eve_url))
+    top = class_db.rows("SELECT max(id) FROM reviews")[0][0]
+    with psycopg.connect(dsn(eve_url), autocommit=True) as conn:
+        for offset in (1, 2, 3):
+            with pytest.raises(psycopg.Error):
+                conn.execute(INSERT_REVIEW, (top + offset, eve))
+            with pytest.raises(psycopg.Error):
+                conn.execute(
+                    "INSERT INTO reviews (id, profile, question_id, reviewed_at, day, grade, "
+                    "answer, duration_ms, kind, before_repetitions, before_interval, "
+                    "before_ef100, before_lapses, after_repetitions, after_interval, "
+                    "after_ef100, after_lapses) OVERRIDING SYSTEM VALUE "
+                    + INSERT_REVIEW.split(") VALUES ", 1)[1].join(
+                        ["SELECT * FROM (VALUES ", ") v"]
+                    ),
+                    (top + offset, eve),
+                )
+        with pytest.raises(psycopg.Error):
+            conn.execute("UPDATE reviews SET id = %s", (top + 1,))
+        for sequence in ("reviews_id_seq", "pg_get_serial_sequence('reviews', 'id')"):
+            with pytest.raises(psycopg.Error):
+                conn.execute(f"SELECT nextval({sequence if '(' in sequence else repr(sequence)})")
+    kind = class_db.rows(
+        "SELECT data_type, is_identity, identity_generation FROM information_schema.columns "
+        "WHERE table_name = 'reviews' AND column_name = 'id'"
+    )
+    assert kind == [("bigint", "YES", "ALWAYS")]
+    # Bob's answers save, ids after eve's.
+    ok(cli(["study", "--limit", "3"], class_db.env, studied(3), db=bob_url))
+    assert class_db.rows(
+        "SELECT count(*), min(id) > %s FROM reviews WHERE profile <> %s", (top, eve)
+    ) == [(3, True)]
