@@ -161,3 +161,46 @@ def test_a_learner_cannot_take_the_ids_of_the_next_answers(
     assert class_db.rows(
         "SELECT count(*), min(id) > %s FROM reviews WHERE profile <> %s", (top, eve)
     ) == [(3, True)]
+
+
+def test_a_learner_holding_a_lock_cannot_hang_the_class(
+    class_db: ClassDb, small_bank: object
+) -> None:
+    """Point 6: `LOCK TABLE reviews IN ACCESS EXCLUSIVE MODE` once froze the report."""
+    import time
+
+    class_db.publish(small_bank)  # type: ignore[arg-type]
+    _, eve_url = class_db.learner("eve")
+    _, bob_url = class_db.learner("bob")
+    with psycopg.connect(dsn(eve_url)) as hostile:
+        hostile.execute("LOCK TABLE reviews IN ACCESS EXCLUSIVE MODE")
+        for args, db in ((["class", "report", "--json"], class_db.url), (["stats"], bob_url)):
+            started = time.monotonic()
+            result = cli(args, class_db.env, db=db, timeout=60)
+            assert time.monotonic() - started < 45
+            assert result.returncode != 0
+            assert "lock timeout" in one_error(result.stderr)
+        hostile.rollback()
+    ok(cli(["stats"], class_db.env, db=bob_url))
+
+
+def test_set_role_to_the_group_gives_no_shared_profile(class_db: ClassDb) -> None:
+    """Point 11 (policies): as the learner group, a learner reads and writes no row."""
+    eve, eve_url = class_db.learner("eve")
+    learners = class_db.rows("SELECT value FROM class_info WHERE key = 'learners'")[0][0]
+    with psycopg.connect(dsn(eve_url), autocommit=True) as conn:
+        conn.execute(f'SET ROLE "{learners}"')
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "INSERT INTO profile_settings (profile, key, value) VALUES (%s, 'k', 'v')",
+                (learners,),
+            )
+    class_db.rows(
+        "INSERT INTO profile_settings (profile, key, value) VALUES (%s, 'k', 'v')", (learners,)
+    )
+    with psycopg.connect(dsn(eve_url), autocommit=True) as conn:
+        conn.execute(f'SET ROLE "{learners}"')
+        assert conn.execute("SELECT count(*) FROM profile_settings").fetchone() == (0,)
+        assert conn.execute("DELETE FROM profile_settings").rowcount == 0
+    assert class_db.rows("SELECT count(*) FROM profile_settings") == [(1,)]
+    assert eve != learners
