@@ -105,8 +105,11 @@ def test_init_adopts_no_role_it_did_not_make(script_env: dict[str, str], login: 
     ok(cli(["class", "init", "--db", url], script_env))
 
 
-@pytest.mark.parametrize("name", ["physics_teachers", "chem_learners"])
-def test_learner_names_cannot_be_group_names(class_db: ClassDb, name: str) -> None:
+@pytest.mark.parametrize("stem", ["physics_teachers", "chem_learners"])
+def test_learner_names_cannot_be_group_names(class_db: ClassDb, stem: str) -> None:
+    """Point 2: a learner named like a group once became a later class's teacher group."""
+    subject, _, kind = stem.partition("_")
+    name = f"{subject}_{class_db.tag}_{kind}"
     result = cli(["class", "add-learner", name, "--db", class_db.url], class_db.env)
     assert result.returncode == 2
     assert "cannot be a learner name" in one_error(result.stderr)
@@ -204,3 +207,33 @@ def test_set_role_to_the_group_gives_no_shared_profile(class_db: ClassDb) -> Non
         assert conn.execute("DELETE FROM profile_settings").rowcount == 0
     assert class_db.rows("SELECT count(*) FROM profile_settings") == [(1,)]
     assert eve != learners
+
+
+def test_init_moves_a_class_from_groups_named_after_its_database(class_db: ClassDb) -> None:
+    """The upgrade: a class set up with `<db>_learners` gets its OID-named groups."""
+    alice, alice_url = class_db.learner("alice")
+    new_learners, new_teachers = (
+        v
+        for (v,) in class_db.rows("SELECT value FROM class_info WHERE key LIKE '%%ers' ORDER BY 1")
+    )
+    # As an older version left it: groups named after the database, alice in the old one.
+    old_learners, old_teachers = f"{class_db.name}_learners", f"{class_db.name}_teachers"
+    for old in (old_learners, old_teachers):
+        sql(class_db.server, f'CREATE ROLE "{old}" NOLOGIN')
+        sql(class_db.url, f'GRANT CONNECT ON DATABASE "{class_db.name}" TO "{old}"')
+        sql(class_db.url, f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{old}"')
+    sql(class_db.server, f'GRANT "{old_learners}" TO "{alice}"')
+    sql(class_db.url, f'DROP OWNED BY "{new_learners}", "{new_teachers}"')
+    sql(class_db.server, f'DROP ROLE "{new_learners}", "{new_teachers}"')
+    class_db.rows("DELETE FROM class_info WHERE key IN ('class_id', 'database')")
+    class_db.rows("UPDATE class_info SET value = %s WHERE key = 'learners'", (old_learners,))
+    class_db.rows("UPDATE class_info SET value = %s WHERE key = 'teachers'", (old_teachers,))
+
+    ok(cli(["class", "init", "--db", class_db.url], class_db.env))
+    member = "SELECT pg_has_role(%s, %s, 'MEMBER')"
+    assert sql(class_db.server, member, (alice, new_learners)) == [(True,)]
+    gone = "SELECT count(*) FROM pg_roles WHERE rolname IN (%s, %s)"
+    assert sql(class_db.server, gone, (old_learners, old_teachers)) == [(0,)]
+    assert sql(alice_url, "SELECT current_user") == [(alice,)]
+    listed = ok(cli(["class", "report", "--json", "--db", class_db.url], class_db.env))
+    assert alice in listed
