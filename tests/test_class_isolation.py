@@ -237,3 +237,27 @@ def test_init_moves_a_class_from_groups_named_after_its_database(class_db: Class
     assert sql(alice_url, "SELECT current_user") == [(alice,)]
     listed = ok(cli(["class", "report", "--json", "--db", class_db.url], class_db.env))
     assert alice in listed
+
+
+def test_a_learners_hostile_timestamp_does_not_reach_the_report(
+    class_db: ClassDb, small_bank: object, tmp_path: object
+) -> None:
+    """Point 8 (the report): a `reviewed_at` with markup, an escape or a formula."""
+    from pathlib import Path
+
+    class_db.publish(small_bank)  # type: ignore[arg-type]
+    eve, eve_url = class_db.learner("eve")
+    hostile = "=1+1[bold]\x1b[31m"
+    sql(
+        eve_url,
+        INSERT_REVIEW.replace("(id, ", "(")
+        .replace("(%s, %s,", "(%s,")
+        .replace("'2026-01-01T00:00:00+00:00'", "%s"),
+        (eve, hostile),
+    )
+    shown = ok(cli(["class", "report"], class_db.env, db=class_db.url))
+    assert eve in shown and "\x1b" not in shown and "=1+1" not in shown
+    csv_path = Path(str(tmp_path)) / "class.csv"
+    ok(cli(["class", "report", "--csv", str(csv_path)], class_db.env, db=class_db.url))
+    text = csv_path.read_text(encoding="utf-8")
+    assert eve in text and "=1+1" not in text and "\x1b" not in text

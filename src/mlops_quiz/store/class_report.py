@@ -4,7 +4,7 @@ queries (the server does the counting, whatever the size of the log)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import String, func, select, type_coerce
 
@@ -33,6 +33,15 @@ class ClassActivity:
     last_active: dict[str, str]
     points_made: dict[tuple[str, str], int] = field(default_factory=dict)
     """Answers per (question id, key points made as "1,3/5"), every profile together."""
+
+
+def _moment(text: object) -> str | None:
+    """A logged time as ISO text, or None when it is not one: a learner writes their own rows,
+    and markup, escapes or a formula in them must not reach the teacher's report."""
+    try:
+        return datetime.fromisoformat(str(text)).isoformat()
+    except ValueError:
+        return None
 
 
 class ClassReport(StoreBase):
@@ -73,7 +82,9 @@ class ClassReport(StoreBase):
                 day = _as_date(d)
                 assert day is not None
                 days.setdefault(str(p), {})[day] = int(n)
-                last_active[str(p)] = max(last_active.get(str(p), ""), str(at))
+                moment = _moment(at)
+                if moment is not None:
+                    last_active[str(p)] = max(last_active.get(str(p), ""), moment)
             points_made = {
                 (str(q), str(made)): int(n)
                 for q, made, n in conn.execute(
