@@ -261,3 +261,20 @@ def test_a_learners_hostile_timestamp_does_not_reach_the_report(
     ok(cli(["class", "report", "--csv", str(csv_path)], class_db.env, db=class_db.url))
     text = csv_path.read_text(encoding="utf-8")
     assert eve in text and "=1+1" not in text and "\x1b" not in text
+
+
+def test_the_report_lists_no_group_as_a_learner(class_db: ClassDb, small_bank: object) -> None:
+    """Point 11 (the report): a row under the group's name, as SET ROLE once allowed."""
+    import json
+
+    class_db.publish(small_bank)  # type: ignore[arg-type]
+    eve, _ = class_db.learner("eve")
+    learners = class_db.rows("SELECT value FROM class_info WHERE key = 'learners'")[0][0]
+    class_db.rows(INSERT_REVIEW.replace("(id, ", "(").replace("(%s, %s,", "(%s,"), (learners,))
+    class_db.rows(
+        "INSERT INTO cards (profile, question_id, repetitions, interval, ef100, lapses, due) "
+        "VALUES (%s, 'open-one', 1, 1, 250, 0, '2026-01-02')",
+        (learners,),
+    )
+    report = json.loads(ok(cli(["class", "report", "--json"], class_db.env, db=class_db.url)))
+    assert [row["learner"] for row in report["learners"]] == [eve]

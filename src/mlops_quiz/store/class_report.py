@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import Connection, String, func, select, type_coerce
 
 from mlops_quiz.store.base import StoreBase
 from mlops_quiz.store.schema import _as_date, cards, reviews
@@ -93,4 +93,17 @@ class ClassReport(StoreBase):
                     .group_by(reviews.c.question_id, reviews.c.key_points_made)
                 )
             }
+            groups = self._group_names(conn)
+        card_rows = [row for row in card_rows if row.profile not in groups]
+        for name in groups:
+            days.pop(name, None)
+            last_active.pop(name, None)
         return ClassActivity(card_rows, by_question, days, last_active, points_made)
+
+    @staticmethod
+    def _group_names(conn: Connection) -> set[str]:
+        """The server's roles that cannot log in (a class's groups): no learner's profile."""
+        if conn.dialect.name != "postgresql":
+            return set()
+        rows = conn.exec_driver_sql("SELECT rolname FROM pg_roles WHERE NOT rolcanlogin")
+        return {str(r[0]) for r in rows}
