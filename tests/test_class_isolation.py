@@ -278,3 +278,20 @@ def test_the_report_lists_no_group_as_a_learner(class_db: ClassDb, small_bank: o
     )
     report = json.loads(ok(cli(["class", "report", "--json"], class_db.env, db=class_db.url)))
     assert [row["learner"] for row in report["learners"]] == [eve]
+
+
+def test_a_new_learner_of_a_removed_name_needs_keep_progress(
+    class_db: ClassDb, small_bank: object
+) -> None:
+    """Point 10: the new login once got the old learner's answers without a word."""
+    class_db.publish(small_bank)  # type: ignore[arg-type]
+    ada, ada_url = class_db.learner("ada")
+    ok(cli(["study", "--limit", "1"], class_db.env, studied(1), db=ada_url))
+    ok(cli(["class", "remove-learner", ada, "--db", class_db.url], class_db.env))
+    result = cli(["class", "add-learner", ada, "--db", class_db.url], class_db.env)
+    assert result.returncode == 2
+    assert "--keep-progress" in one_error(result.stderr)
+    assert class_db.rows("SELECT count(*) FROM pg_roles WHERE rolname = %s", (ada,)) == [(0,)]
+    args = ["class", "add-learner", ada, "--keep-progress", "--db", class_db.url]
+    new_url = ok(cli(args, class_db.env)).strip()
+    assert sql(new_url, "SELECT count(*) FROM reviews") == [(1,)]

@@ -298,8 +298,10 @@ class Classroom(StoreBase):
             )
         return info
 
-    def add_learner(self, name: str, password: str | None) -> None:
-        """A login role in the learner group; ``password`` is sent only as a SCRAM verifier."""
+    def add_learner(self, name: str, password: str | None, keep_progress: bool = False) -> None:
+        """A login role in the learner group; ``password`` is sent only as a SCRAM verifier.
+        Progress left under the name (a learner removed without ``--purge``) is refused unless
+        ``keep_progress``: the new login would get the old learner's answers."""
         check_learner_name(name)
         info = self._require_class()
         role = quote_ident(name)
@@ -309,6 +311,21 @@ class Classroom(StoreBase):
             ).first()
             if found is not None:
                 raise BadInputError(f"a role named {name!r} already exists on this server")
+            left = sum(
+                int(
+                    conn.exec_driver_sql(
+                        f"SELECT count(*) FROM {quote_ident(table)} WHERE profile = %(n)s",
+                        {"n": name},
+                    ).scalar_one()
+                )
+                for table in self._profile_tables(conn)
+            )
+            if left and not keep_progress:
+                raise BadInputError(
+                    f"{left} rows of progress are kept under {name!r} from an earlier learner of "
+                    "that name: give --keep-progress to hand them to the new login, or choose "
+                    "another name"
+                )
             secret = f" PASSWORD '{scram_verifier(password)}'" if password else ""
             self._sql(
                 conn, f"CREATE ROLE {role} LOGIN{secret} IN ROLE {quote_ident(info.learners)}"
