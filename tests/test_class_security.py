@@ -94,6 +94,7 @@ def test_a_learner_cannot_name_another_profile(class_db: ClassDb, small_bank: Pa
 def test_learners_cannot_change_schema_bank_or_roles(class_db: ClassDb, small_bank: Path) -> None:
     class_db.publish(small_bank)
     alice, alice_url = class_db.learner("alice")
+    teachers = class_db.rows("SELECT value FROM class_info WHERE key = 'teachers'")[0][0]
     refused = [
         "CREATE TABLE mine (x int)",
         "ALTER TABLE reviews ADD COLUMN x int",
@@ -106,7 +107,7 @@ def test_learners_cannot_change_schema_bank_or_roles(class_db: ClassDb, small_ba
         "DELETE FROM _mlops_quiz_migrations",
         "CREATE ROLE intruder LOGIN",
         f"ALTER ROLE {alice} CREATEROLE",
-        f'GRANT "{class_db.name}_teachers" TO {alice}',
+        f'GRANT "{teachers}" TO {alice}',
     ]
     for statement in refused:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -126,7 +127,7 @@ def test_hostile_learner_names_are_refused(class_db: ClassDb, name: str) -> None
     assert result.returncode == 2
     assert "cannot be a learner name" in one_error(result.stderr)
     assert class_db.rows("SELECT count(*) FROM pg_roles WHERE rolname = %s", (name,)) == [(0,)]
-    learners = f"{class_db.name}_learners"
+    learners = class_db.rows("SELECT value FROM class_info WHERE key = 'learners'")[0][0]
     members = "SELECT count(*) FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
     assert class_db.rows(members + "WHERE g.rolname = %s", (learners,)) == [(0,)]
     assert class_db.rows("SELECT count(*) FROM pg_roles WHERE rolname = 'postgres'") == [(1,)]

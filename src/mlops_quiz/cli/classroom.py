@@ -77,6 +77,13 @@ def add_learner(
             "--no-password", help="Make no password (the server authenticates otherwise)."
         ),
     ] = False,
+    keep_progress: Annotated[
+        bool,
+        typer.Option(
+            "--keep-progress",
+            help="Hand progress kept under this name (a removed learner's) to the new login.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Create a learner's login and print, once, the URL they put in MLOPS_QUIZ_DB."""
@@ -87,7 +94,7 @@ def add_learner(
     password = None if no_password else secrets.token_urlsafe(PASSWORD_BYTES)
     with _open(db) as store:
         _teacher(store, "add learners")
-        store.add_learner(name, password)
+        store.add_learner(name, password, keep_progress)
         teacher_url = store.engine.url
     # Only the host, port and database: never the teacher's query (it may hold a password).
     learner_url = URL.create(

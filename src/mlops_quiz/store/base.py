@@ -36,6 +36,10 @@ RECONNECT_SECONDS = 30.0
 """How long a server that went away (a restart) is waited for before giving up."""
 RECONNECT_PAUSE = 0.5
 NOT_SHOWN = "(it is not shown: it may hold a password)"
+LOCK_TIMEOUT_MS = 10_000
+"""How long a statement waits for a lock another session holds (a learner's ``LOCK TABLE``)
+before it fails in one line, instead of hanging the class."""
+STATEMENT_TIMEOUT_MS = 300_000
 
 
 class StoreBase:
@@ -246,6 +250,14 @@ class StoreBase:
 def _server_engine(url: str) -> Engine:
     """A database server's engine; PostgreSQL gives up connecting after a while instead of
     hanging on an address that does not answer."""
-    if make_url(url).get_backend_name() == "postgresql" and "connect_timeout" not in url:
-        return create_engine(url, connect_args={"connect_timeout": 10})
-    return create_engine(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return create_engine(url)
+    args: dict[str, object] = {}
+    if "connect_timeout" not in parsed.query:
+        args["connect_timeout"] = 10
+    if "options" not in parsed.query:
+        args["options"] = (
+            f"-c lock_timeout={LOCK_TIMEOUT_MS} -c statement_timeout={STATEMENT_TIMEOUT_MS}"
+        )
+    return create_engine(url, connect_args=args)

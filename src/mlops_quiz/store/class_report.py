@@ -4,9 +4,9 @@ queries (the server does the counting, whatever the size of the log)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import Connection, String, func, select, type_coerce
 
 from mlops_quiz.store.base import StoreBase
 from mlops_quiz.store.schema import _as_date, cards, reviews
@@ -33,6 +33,15 @@ class ClassActivity:
     last_active: dict[str, str]
     points_made: dict[tuple[str, str], int] = field(default_factory=dict)
     """Answers per (question id, key points made as "1,3/5"), every profile together."""
+
+
+def _moment(text: object) -> str | None:
+    """A logged time as ISO text, or None when it is not one: a learner writes their own rows,
+    and markup, escapes or a formula in them must not reach the teacher's report."""
+    try:
+        return datetime.fromisoformat(str(text)).isoformat()
+    except ValueError:
+        return None
 
 
 class ClassReport(StoreBase):
@@ -73,7 +82,9 @@ class ClassReport(StoreBase):
                 day = _as_date(d)
                 assert day is not None
                 days.setdefault(str(p), {})[day] = int(n)
-                last_active[str(p)] = max(last_active.get(str(p), ""), str(at))
+                moment = _moment(at)
+                if moment is not None:
+                    last_active[str(p)] = max(last_active.get(str(p), ""), moment)
             points_made = {
                 (str(q), str(made)): int(n)
                 for q, made, n in conn.execute(
@@ -82,4 +93,17 @@ class ClassReport(StoreBase):
                     .group_by(reviews.c.question_id, reviews.c.key_points_made)
                 )
             }
+            groups = self._group_names(conn)
+        card_rows = [row for row in card_rows if row.profile not in groups]
+        for name in groups:
+            days.pop(name, None)
+            last_active.pop(name, None)
         return ClassActivity(card_rows, by_question, days, last_active, points_made)
+
+    @staticmethod
+    def _group_names(conn: Connection) -> set[str]:
+        """The server's roles that cannot log in (a class's groups): no learner's profile."""
+        if conn.dialect.name != "postgresql":
+            return set()
+        rows = conn.exec_driver_sql("SELECT rolname FROM pg_roles WHERE NOT rolcanlogin")
+        return {str(r[0]) for r in rows}

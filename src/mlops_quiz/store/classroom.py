@@ -7,8 +7,11 @@ is the login (``current_user``), and one that lets the teacher group read every 
 get no right to create anything, to write the published bank, or to make roles. Our own checks
 (the profile is the login) only give a clear message before the server would refuse.
 
-Role names are cluster-wide, so the two groups are named after the database
-(``<db>_learners``, ``<db>_teachers``): two classes on one server stay apart.
+Role names are cluster-wide, so the two groups are named after the database's OID
+(``mlops_quiz_<oid>_learners``, ``mlops_quiz_<oid>_teachers``), which no two databases share,
+and carry a comment naming the class's own random id (recorded in ``class_info``): ``init``
+refuses a role of that name that it did not make for this database, or that can log in.
+Learners' names may not start with ``mlops_quiz`` nor end like a group's.
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ import hashlib
 import hmac
 import os
 import re
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy.exc import DBAPIError
 
 from mlops_quiz.errors import BadInputError, StoreError
 from mlops_quiz.store.base import StoreBase
@@ -33,8 +38,8 @@ from mlops_quiz.store.sqlite_files import safe_url
 LEARNER_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 """A learner's login: it becomes a role name and the profile, so plain lowercase only."""
 RESERVED_PREFIXES = ("pg_", "mlops_quiz")
+RESERVED_SUFFIXES = ("_learners", "_teachers")
 SCRAM_ITERATIONS = 4096
-GROUP_NAME_LENGTH = 40
 
 
 @dataclass(frozen=True)
@@ -50,10 +55,15 @@ class ClassInfo:
 
 def check_learner_name(name: str) -> str:
     """A learner name fit to be a role name, or BadInputError: nothing else reaches SQL."""
-    if not LEARNER_NAME.fullmatch(name) or name.startswith(RESERVED_PREFIXES):
+    if (
+        not LEARNER_NAME.fullmatch(name)
+        or name.startswith(RESERVED_PREFIXES)
+        or name.endswith(RESERVED_SUFFIXES)
+    ):
         raise BadInputError(
             f"{name[:60]!r} cannot be a learner name: use 1 to 40 lowercase letters, digits and "
-            "'_', starting with a letter (and not 'pg_' or 'mlops_quiz')"
+            "'_', starting with a letter (not 'pg_' or 'mlops_quiz', and not ending in "
+            "'_learners' or '_teachers', which are groups' names)"
         )
     return name
 
@@ -78,9 +88,14 @@ def scram_verifier(password: str, salt: bytes | None = None) -> str:
     return f"SCRAM-SHA-256${SCRAM_ITERATIONS}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
 
 
-def group_names(database: str) -> tuple[str, str]:
-    stem = re.sub(r"[^a-z0-9_]", "_", database.lower())[:GROUP_NAME_LENGTH] or "class"
-    return f"{stem}_learners", f"{stem}_teachers"
+def group_names(database_oid: int) -> tuple[str, str]:
+    """The class's two groups, named after its database's OID: unique on the server."""
+    return f"mlops_quiz_{database_oid}_learners", f"mlops_quiz_{database_oid}_teachers"
+
+
+def group_comment(class_id: str, kind: str, database_oid: int) -> str:
+    """The comment a group is made with: how ``init`` knows the group is this class's."""
+    return f"mlops-quiz class {class_id}: the {kind} of database {database_oid}"
 
 
 def require_server_url(url: str) -> None:
@@ -159,58 +174,134 @@ class Classroom(StoreBase):
         return [str(r[0]) for r in rows]
 
     def init_class(self) -> ClassInfo:
-        """Make the role groups, grants and policies (again: every step is idempotent)."""
+        """Make the role groups, grants and policies (again: every step is idempotent).
+
+        A class set up by an older version (groups named after the database) is moved to its
+        own groups: their members join the new groups, the old groups lose every right here and
+        are dropped unless another database still uses them."""
         self._require_postgres()
         with self._class_guard("set up the class in"), self._write() as conn:
-            database = str(conn.exec_driver_sql("SELECT current_database()").scalar_one())
-            learners, teachers = group_names(database)
-            q_learners, q_teachers = quote_ident(learners), quote_ident(teachers)
-            for group in (learners, teachers):
-                found = conn.exec_driver_sql(
-                    "SELECT 1 FROM pg_roles WHERE rolname = %(n)s", {"n": group}
-                ).first()
-                if found is None:
-                    self._sql(conn, f"CREATE ROLE {quote_ident(group)} NOLOGIN")
-            q_db = quote_ident(database)
-            self._sql(conn, f"REVOKE ALL ON DATABASE {q_db} FROM PUBLIC")
-            self._sql(conn, f"GRANT CONNECT ON DATABASE {q_db} TO {q_learners}, {q_teachers}")
-            self._sql(conn, "REVOKE CREATE ON SCHEMA public FROM PUBLIC")
-            self._sql(conn, f"GRANT USAGE ON SCHEMA public TO {q_learners}, {q_teachers}")
-            self._sql(conn, f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {q_learners}")
-            self._sql(conn, f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {q_learners}")
-            self._sql(conn, f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {q_teachers}")
-            self._sql(conn, f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {q_learners}")
-            self._sql(conn, f"GRANT INSERT, UPDATE, DELETE ON published_bank TO {q_teachers}")
-            for table in self._profile_tables(conn):
-                t = quote_ident(table)
-                self._sql(conn, f"GRANT INSERT, UPDATE, DELETE ON {t} TO {q_learners}")
-                self._sql(conn, f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
-                self._sql(conn, f"DROP POLICY IF EXISTS learner_own_rows ON {t}")
-                self._sql(
-                    conn,
-                    f"CREATE POLICY learner_own_rows ON {t} TO {q_learners} "
-                    "USING (profile = current_user) WITH CHECK (profile = current_user)",
-                )
-                self._sql(conn, f"DROP POLICY IF EXISTS teacher_reads_all ON {t}")
-                self._sql(
-                    conn,
-                    f"CREATE POLICY teacher_reads_all ON {t} FOR SELECT TO {q_teachers} "
-                    "USING (true)",
-                )
+            database, oid = conn.exec_driver_sql(
+                "SELECT datname, oid FROM pg_database WHERE datname = current_database()"
+            ).one()
+            database, oid = str(database), int(oid)
+            recorded = dict(conn.execute(select(class_info.c.key, class_info.c.value)).all())
+            class_id = recorded.get("class_id") if recorded.get("database") == str(oid) else None
+            class_id = class_id or secrets.token_hex(8)
+            learners, teachers = group_names(oid)
+            for group, kind in ((learners, "learners"), (teachers, "teachers")):
+                self._own_group(conn, group, group_comment(class_id, kind, oid))
+            self._grant(conn, database, learners, teachers)
             member = conn.exec_driver_sql(
                 "SELECT pg_has_role(current_user, %(t)s, 'MEMBER')", {"t": teachers}
             ).scalar_one()
             if not member:
-                self._sql(conn, f"GRANT {q_teachers} TO CURRENT_USER")
+                self._sql(conn, f"GRANT {quote_ident(teachers)} TO CURRENT_USER")
+            if "class_id" not in recorded:
+                for key, new in (("learners", learners), ("teachers", teachers)):
+                    old = recorded.get(key)
+                    if old and old != new:
+                        self._retire_group(conn, database, old, new)
             conn.execute(delete(class_info))
             conn.execute(
                 insert(class_info),
-                [{"key": "learners", "value": learners}, {"key": "teachers", "value": teachers}],
+                [
+                    {"key": "learners", "value": learners},
+                    {"key": "teachers", "value": teachers},
+                    {"key": "class_id", "value": class_id},
+                    {"key": "database", "value": str(oid)},
+                ],
             )
         self._class_known = False
         info = self.class_info()
         assert info is not None
         return info
+
+    def _own_group(self, conn: Connection, group: str, comment: str) -> None:
+        """Make the group, or check that the role of its name is the one this class made."""
+        found = conn.exec_driver_sql(
+            "SELECT rolcanlogin OR rolsuper, shobj_description(oid, 'pg_authid') "
+            "FROM pg_roles WHERE rolname = %(n)s",
+            {"n": group},
+        ).first()
+        if found is None:
+            self._sql(conn, f"CREATE ROLE {quote_ident(group)} NOLOGIN")
+            literal = "'" + comment.replace("'", "''") + "'"  # hex and digits only
+            self._sql(conn, f"COMMENT ON ROLE {quote_ident(group)} IS {literal}")
+        elif found[0] or found[1] != comment:
+            raise BadInputError(
+                f"a role named {group!r} already exists on this server and was not made by "
+                "this class (or it can log in); it is not adopted: drop or rename it, then run "
+                "'mlops-quiz class init' again"
+            )
+
+    def _grant(self, conn: Connection, database: str, learners: str, teachers: str) -> None:
+        q_learners, q_teachers = quote_ident(learners), quote_ident(teachers)
+        q_db = quote_ident(database)
+        self._sql(conn, f"REVOKE ALL ON DATABASE {q_db} FROM PUBLIC")
+        self._sql(conn, f"GRANT CONNECT ON DATABASE {q_db} TO {q_learners}, {q_teachers}")
+        self._sql(conn, "REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+        self._sql(conn, f"GRANT USAGE ON SCHEMA public TO {q_learners}, {q_teachers}")
+        self._sql(conn, f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {q_learners}")
+        self._sql(conn, f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {q_learners}")
+        self._sql(conn, f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {q_learners}")
+        self._sql(conn, f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {q_teachers}")
+        self._sql(conn, f"GRANT INSERT, UPDATE, DELETE ON published_bank TO {q_teachers}")
+        for table in self._profile_tables(conn):
+            t = quote_ident(table)
+            # Every column but the log's generated id: a learner who could choose ids could
+            # take the ones the next answers of the class would get.
+            columns = ", ".join(quote_ident(c) for c in self._columns(conn, table) if c != "id")
+            self._sql(conn, f"GRANT INSERT ({columns}), UPDATE ({columns}) ON {t} TO {q_learners}")
+            self._sql(conn, f"GRANT DELETE ON {t} TO {q_learners}")
+            self._sql(conn, f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
+            self._sql(conn, f"DROP POLICY IF EXISTS learner_own_rows ON {t}")
+            # session_user, not current_user: after SET ROLE to the group a learner is still
+            # their login, so no row under a group's name is theirs (or shared).
+            self._sql(
+                conn,
+                f"CREATE POLICY learner_own_rows ON {t} TO {q_learners} "
+                "USING (profile = session_user) WITH CHECK (profile = session_user)",
+            )
+            self._sql(conn, f"DROP POLICY IF EXISTS teacher_reads_all ON {t}")
+            self._sql(
+                conn,
+                f"CREATE POLICY teacher_reads_all ON {t} FOR SELECT TO {q_teachers} USING (true)",
+            )
+
+    def _columns(self, conn: Connection, table: str) -> list[str]:
+        rows = conn.exec_driver_sql(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = %(t)s "
+            "ORDER BY ordinal_position",
+            {"t": table},
+        )
+        return [str(r[0]) for r in rows]
+
+    def _retire_group(self, conn: Connection, database: str, old: str, new: str) -> None:
+        """An older version's group: its members join ``new``; it keeps no right here."""
+        if (
+            conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(n)s", {"n": old}).first()
+            is None
+        ):
+            return
+        members = conn.exec_driver_sql(
+            "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
+            "JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname = %(g)s AND r.rolname <> %(n)s",
+            {"g": old, "n": new},
+        )
+        for (name,) in list(members):
+            self._sql(conn, f"GRANT {quote_ident(new)} TO {quote_ident(str(name))}")
+        q_old = quote_ident(old)
+        self._sql(conn, f"REVOKE ALL ON DATABASE {quote_ident(database)} FROM {q_old}")
+        self._sql(conn, f"REVOKE ALL ON SCHEMA public FROM {q_old}")
+        self._sql(conn, f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {q_old}")
+        self._sql(conn, f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {q_old}")
+        try:
+            with conn.begin_nested():
+                self._sql(conn, f"DROP ROLE {q_old}")
+        except DBAPIError:
+            pass  # another database (another class) still uses it: left to that class
 
     def _require_class(self) -> ClassInfo:
         self._require_postgres()
@@ -221,8 +312,10 @@ class Classroom(StoreBase):
             )
         return info
 
-    def add_learner(self, name: str, password: str | None) -> None:
-        """A login role in the learner group; ``password`` is sent only as a SCRAM verifier."""
+    def add_learner(self, name: str, password: str | None, keep_progress: bool = False) -> None:
+        """A login role in the learner group; ``password`` is sent only as a SCRAM verifier.
+        Progress left under the name (a learner removed without ``--purge``) is refused unless
+        ``keep_progress``: the new login would get the old learner's answers."""
         check_learner_name(name)
         info = self._require_class()
         role = quote_ident(name)
@@ -232,6 +325,21 @@ class Classroom(StoreBase):
             ).first()
             if found is not None:
                 raise BadInputError(f"a role named {name!r} already exists on this server")
+            left = sum(
+                int(
+                    conn.exec_driver_sql(
+                        f"SELECT count(*) FROM {quote_ident(table)} WHERE profile = %(n)s",
+                        {"n": name},
+                    ).scalar_one()
+                )
+                for table in self._profile_tables(conn)
+            )
+            if left and not keep_progress:
+                raise BadInputError(
+                    f"{left} rows of progress are kept under {name!r} from an earlier learner of "
+                    "that name: give --keep-progress to hand them to the new login, or choose "
+                    "another name"
+                )
             secret = f" PASSWORD '{scram_verifier(password)}'" if password else ""
             self._sql(
                 conn, f"CREATE ROLE {role} LOGIN{secret} IN ROLE {quote_ident(info.learners)}"

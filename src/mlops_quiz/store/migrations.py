@@ -181,6 +181,26 @@ def m008_card_content(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE cards ADD COLUMN content VARCHAR(16)")
 
 
+def m009_review_ids(conn: Connection) -> None:
+    """On PostgreSQL, the log's ``id`` becomes ``bigint GENERATED ALWAYS AS IDENTITY``: no
+    sequence a learner must be allowed to use (and could run ahead of, or exhaust), and room for
+    any log. It starts after every id in use. SQLite's rowid ids are left as they are."""
+    if conn.dialect.name != "postgresql":
+        return
+    sequence = conn.exec_driver_sql("SELECT pg_get_serial_sequence('reviews', 'id')").scalar()
+    start = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM reviews").scalar_one())
+    conn.exec_driver_sql("ALTER TABLE reviews ALTER COLUMN id DROP DEFAULT")
+    if sequence is not None:
+        used = conn.exec_driver_sql(f"SELECT last_value FROM {sequence}").scalar_one()
+        start = max(start, int(used))
+        conn.exec_driver_sql(f"DROP SEQUENCE {sequence}")
+    conn.exec_driver_sql("ALTER TABLE reviews ALTER COLUMN id TYPE bigint")
+    conn.exec_driver_sql(
+        "ALTER TABLE reviews ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY "
+        f"(START WITH {start + 1})"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial,
     m002_indexes,
@@ -190,6 +210,7 @@ MIGRATIONS: list[Migration] = [
     m006_class,
     m007_schedulers,
     m008_card_content,
+    m009_review_ids,
 ]
 
 
