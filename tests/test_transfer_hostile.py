@@ -90,7 +90,7 @@ def test_an_answer_a_minute_old_is_imported(script_env, quiz_home: Path, tmp_pat
     path = progress_file(tmp_path, json.dumps(answer(reviewed_at=moment, day="2026-11-26")))
     result = quiz(["import", "--progress", str(path)], script_env)
     assert result.returncode == 0, result.stderr
-    assert "1 answers added" in result.stdout
+    assert "1 answer added" in result.stdout
 
 
 @pytest.mark.parametrize(
