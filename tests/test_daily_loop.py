@@ -135,6 +135,27 @@ def test_reset_of_several_cards_asks_and_keeps_a_backup(
     ]
 
 
+def test_reset_of_several_cards_at_a_terminal_asks_and_no_changes_nothing(
+    script_env: dict[str, str], loop_bank: Path, quiz_home: Path
+) -> None:
+    bank = ["--bank", str(loop_bank)]
+    assert run(["study", *bank], script_env, "first\n5\n" * 3).returncode == 0
+    db = quiz_home / "progress.db"
+    new_cards = "SELECT count(*) FROM cards WHERE due IS NULL"
+    for reply, reset_cards, backups in (("n", 0, 0), ("y", 2, 1)):
+        child = spawn(["reset", "--topic", "alpha", *bank], script_env)
+        child.expect("to reset: 2 cards")
+        child.expect(r"Reset 2 cards to new\?")
+        child.sendline(reply)
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0, child.before
+        assert db_rows(db, new_cards) == [(reset_cards,)], reply
+        assert len(list(quiz_home.glob("progress-before-reset-*.db"))) == backups, reply
+    (kept,) = quiz_home.glob("progress-before-reset-*.db")
+    assert db_rows(kept, new_cards) == [(0,)]
+
+
 # 2. Undo never brings a buried item back ------------------------------------------------------
 
 
