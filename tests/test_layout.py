@@ -143,3 +143,18 @@ def test_the_readme_map_matches_the_tree() -> None:
     on_disk = {f"{p.name}/" for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
     on_disk |= {p.name for p in PACKAGE.glob("*.py")} - {"__init__.py", "__main__.py"}
     assert named == on_disk
+
+
+def test_the_session_does_not_ask_which_scheduler_runs() -> None:
+    # the rule: the session calls one small interface and never asks which scheduler
+    # it is (no isinstance of a scheduler class, no test of its name, no FSRS by name)
+    source = (PACKAGE / "study" / "session.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "isinstance":
+            assert "Sm2" not in ast.unparse(node) and "Fsrs" not in ast.unparse(node)
+        if isinstance(node, ast.Compare):
+            assert "scheduler.name" not in ast.unparse(node), ast.unparse(node)
+        if isinstance(node, ast.Attribute | ast.Name | ast.alias):
+            named = getattr(node, "attr", None) or getattr(node, "id", None) or node.name
+            assert named.lower() != "fsrs", ast.unparse(node)

@@ -220,8 +220,8 @@ class StudySession:
 
     def past_of(self, question_id: str) -> list[PastReview]:
         """The card's scheduling reviews so far, for a scheduler that reads them (FSRS)."""
-        if isinstance(self.scheduler, scheduling.Sm2):
-            return []  # SM-2's state says it all: no need to read the log
+        if not self.scheduler.reads_log:
+            return []
         return self.store.scheduling_reviews(self.profile, [question_id]).get(question_id, [])
 
     def intervals(self, item: Item) -> dict[int, int] | None:
