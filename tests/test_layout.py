@@ -4,8 +4,11 @@ too long to read, and the README's map of the packages matching the tree."""
 from __future__ import annotations
 
 import ast
+import importlib.util
 import re
+import sys
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "mlops_quiz"
@@ -143,3 +146,31 @@ def test_the_readme_map_matches_the_tree() -> None:
     on_disk = {f"{p.name}/" for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
     on_disk |= {p.name for p in PACKAGE.glob("*.py")} - {"__init__.py", "__main__.py"}
     assert named == on_disk
+
+
+def script(name: str) -> ModuleType:
+    """A script of ``scripts/`` loaded as a module, without running it."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_mutation_script_names_files_and_tests_that_exist() -> None:
+    targets = script("mutation").MODULES
+    for target in targets.values():
+        for path in (*target.paths, *target.tests):
+            assert (ROOT / path).is_file(), path
+        for node in target.slow:
+            file, _, test = node.partition("::")
+            assert f"def {test}(" in (ROOT / file).read_text(encoding="utf-8"), node
+
+
+def test_every_planted_bug_finds_its_code_and_its_tests() -> None:
+    for name, path, old, _new, tests in script("planted_bugs").BUGS:
+        assert (ROOT / path).is_file(), name
+        assert (ROOT / path).read_text(encoding="utf-8").count(old) == 1, name
+        tests = tests if tests.endswith(".py") else f"tests/test_rules_{tests}.py"
+        assert (ROOT / tests).is_file(), name
