@@ -174,3 +174,12 @@ def test_every_planted_bug_finds_its_code_and_its_tests() -> None:
         assert (ROOT / path).read_text(encoding="utf-8").count(old) == 1, name
         tests = tests if tests.endswith(".py") else f"tests/test_rules_{tests}.py"
         assert (ROOT / tests).is_file(), name
+
+
+def test_the_readme_map_names_every_module_of_a_package_it_lists_by_module() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### The map", 1)[1].split("\n#", 1)[0]
+    for package, what in re.findall(r"^\| `(\w+)/` \|(.*)\|$", section, re.M):
+        files = {p.stem for p in (PACKAGE / package).glob("*.py")} - {"__init__"}
+        named = set(re.findall(r"`(\w+)`", what))
+        assert files <= named, (package, sorted(files - named))
