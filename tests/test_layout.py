@@ -39,12 +39,13 @@ def own_modules() -> dict[str, Path]:
     return {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
-def imports_of(path: Path, modules: dict[str, Path]) -> set[str]:
-    """The own modules a file imports, anywhere in it (function bodies included)."""
+def imports_of(path: Path, modules: dict[str, Path], part: ast.AST | None = None) -> set[str]:
+    """The own modules a file imports, anywhere in it (function bodies included), or in one
+    ``part`` of it."""
     found: set[str] = set()
     this = module_name(path)
     package = this if path.name == "__init__.py" else this.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(part or ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -113,6 +114,24 @@ def test_the_import_graph_sees_imports_in_function_bodies() -> None:
     # the study command imports the loop only when it runs
     assert "mlops_quiz.study.loop" in imports_of(PACKAGE / "cli" / "study.py", modules)
     assert "mlops_quiz.config.paths" in imports_of(PACKAGE / "config" / "settings.py", modules)
+
+
+def test_a_function_does_not_import_again_what_its_module_imports() -> None:
+    modules = own_modules()
+    again = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+        at_top = imports_of(path, modules, ast.Module(body=top, type_ignores=[]))
+        functions = [
+            node
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ]
+        in_functions = set().union(*(imports_of(path, modules, f) for f in functions))
+        if at_top & in_functions:
+            again[name] = sorted(at_top & in_functions)
+    assert again == {}
 
 
 def test_no_file_is_too_long_to_read() -> None:

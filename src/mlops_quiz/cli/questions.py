@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from mlops_quiz.cli.common import BankOption, app, reports_errors, warn
-from mlops_quiz.errors import BadInputError
+from mlops_quiz.errors import BadInputError, BankError
 from mlops_quiz.text import counted, visible
 
 if TYPE_CHECKING:
@@ -212,7 +212,6 @@ def edit(
 
     from mlops_quiz.bank import load_bank
     from mlops_quiz.config import bank_paths, bundled_bank_path
-    from mlops_quiz.errors import BankError
 
     paths = bank_paths(bank)
     loaded = load_bank(paths, topics_from=bundled_bank_path())
