@@ -4,7 +4,7 @@
 
 Reads the evaluation set (``benchmarks/grading/answers.yaml``: items, answers, which key points
 each answer makes and the grade a careful human grader gives it), checks every answer with
-``mlops_quiz.grading.check_open`` (``quick`` false: the set does not say how long an answer
+``mlops_quiz.checking.words.check_open`` (``quick`` false: the set does not say how long an answer
 took) and prints, per kind of answer and overall, the precision and recall of "covered" over
 the (answer, key point) judgments and the share of answers whose suggested grade is within one
 of the judged grade. Then the time to check one answer in process: the model answer of the
