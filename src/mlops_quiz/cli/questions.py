@@ -17,7 +17,7 @@ from mlops_quiz.cli.common import (
     resolve_settings,
     warn,
 )
-from mlops_quiz.errors import BadInputError
+from mlops_quiz.errors import BadInputError, BankError
 from mlops_quiz.text import counted, visible
 
 if TYPE_CHECKING:
@@ -219,7 +219,6 @@ def edit(
 
     from mlops_quiz.bank import load_bank, question_line, read_text
     from mlops_quiz.config import bundled_bank_path, user_bank_path
-    from mlops_quiz.errors import BankError
 
     settings = resolve_settings(None, bank, None)
     paths = settings.bank_paths
