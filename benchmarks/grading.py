@@ -21,8 +21,10 @@ items only and times a few runs, to show the script works.
 
 ``--calibrate`` fits the meaning matcher's rule on the calibration half only: a logistic
 regression of "the point is made" on the features of ``checking.meaning`` (plain gradient
-descent from zero, so the same set gives the same weights), and the threshold with the best F1
-of the judgments on that half. It prints the constants to paste into ``checking/meaning.py``.
+descent from zero, so the same set gives the same weights), and the threshold with the best
+F0.5 of the judgments on that half (precision weighs twice recall: a point credited that the
+answer does not make misleads the learner, a point missed is fixed with +n). It prints the
+constants to paste into ``checking/meaning.py``.
 """
 
 from __future__ import annotations
@@ -250,13 +252,16 @@ def calibrate(path: Path, checker: Any) -> None:
         weights -= 0.5 * (z.T @ (p - y) / len(y) + 1e-2 * np.r_[0.0, weights[1:]])
     p = 1 / (1 + np.exp(-z @ weights))
     best = (0.0, 0.5)
-    for threshold in np.arange(0.30, 0.86, 0.05):
+    for threshold in np.arange(0.30, 0.91, 0.05):
         said = p >= threshold
         tp = float((said & (y == 1)).sum())
-        f1 = 2 * tp / (said.sum() + (y == 1).sum())
-        if f1 > best[0] + 1e-9:
-            best = (f1, round(float(threshold), 2))
-    print(f"# {len(x)} judgments of the calibration half; F1 there {best[0]:.3f}")
+        precision, recall = tp / max(float(said.sum()), 1.0), tp / float((y == 1).sum())
+        # F0.5: precision weighs twice recall. A point credited that the answer does not make
+        # misleads the learner; a point missed is fixed with +n at the grade prompt.
+        score = 1.25 * precision * recall / max(0.25 * precision + recall, 1e-9)
+        if score > best[0] + 1e-9:
+            best = (score, round(float(threshold), 2))
+    print(f"# {len(x)} judgments of the calibration half; F0.5 there {best[0]:.3f}")
     print(f"INTERCEPT = {weights[0]:.4f}")
     print(f"MEANS = ({', '.join(f'{v:.4f}' for v in means)})")
     print(f"SCALES = ({', '.join(f'{v:.4f}' for v in scales)})")

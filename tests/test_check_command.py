@@ -32,6 +32,7 @@ def test_open_answer_lists_the_key_points_it_made(script_env, small_bank: Path, 
     assert verdict(script_env, small_bank, "open-one", "We build it and run it") == {
         "id": "open-one",
         "type": "open",
+        "matcher": "words",
         "suggested_grade": 3,
         "key_points": [
             {"text": "build", "covered": True},

@@ -46,6 +46,7 @@ HEAVY_EVERYWHERE = {
     "fsrs",
     "fsrs_rs_python",
     "torch",
+    "safetensors",  # the weights are memory-mapped: the format's library is for the tests only
     "mlops_quiz.transfer",
     "mlops_quiz.transfer.spreadsheet",
     "mlops_quiz.transfer.progress",
@@ -53,7 +54,7 @@ HEAVY_EVERYWHERE = {
 """Never imported by a daily command: each belongs to a command of its own (export and
 import, the class, FSRS profiles). The standard library's ``csv`` comes with SQLAlchemy
 (through ``importlib.metadata``), so only the commands that need no database are held to it."""
-MODEL = {"numpy", "tokenizers", "safetensors"}
+MODEL = {"numpy", "tokenizers"}
 """The meaning matcher's libraries: only an open answer may need them."""
 STEMMER = {"Stemmer", "snowballstemmer", "rapidfuzz"}
 """The word matcher's libraries: only an open answer needs them."""
@@ -65,7 +66,12 @@ def imported(args: list[str], env: dict[str, str], stdin: str = "") -> set[str]:
         input=stdin,
         capture_output=True,
         text=True,
-        env={**env, "PYTHONPROFILEIMPORTTIME": "1", "MLOPS_QUIZ_NOW": "2026-03-02T09:00"},
+        env={
+            **env,
+            "PYTHONPROFILEIMPORTTIME": "1",
+            "MLOPS_QUIZ_NOW": "2026-03-02T09:00",
+            "MLOPS_QUIZ_MATCHER": "meaning",  # the default: the model may load, and where not
+        },
         timeout=120,
         check=False,
     )
@@ -90,9 +96,12 @@ def study_one(item: str, answer: str, bank: Path, env: dict[str, str]) -> set[st
 
 def test_the_import_report_is_read(script_env: dict[str, str], bank: Path) -> None:
     modules = study_one("words", "it moves data", bank, script_env)
-    # an open answer is checked by the word matcher: the parse sees its libraries
+    # an open answer is checked by meaning: the parse sees the word matcher's libraries and
+    # the model's
     assert {"Stemmer", "rapidfuzz"} <= modules
     assert "mlops_quiz.checking.words" in modules
+    assert modules >= MODEL
+    assert "mlops_quiz.checking.meaning" in modules
 
 
 @pytest.mark.parametrize(

