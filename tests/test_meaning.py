@@ -172,9 +172,10 @@ def test_a_model_that_fails_its_digest_is_one_warning_and_the_words_check(
     fake = tmp_path / "site" / "all_minilm_l6_v2"
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text("", encoding="utf-8")
-    with zipfile.ZipFile(model.package_zip()) as real, zipfile.ZipFile(
-        fake / "model.zip", "w"
-    ) as out:
+    with (
+        zipfile.ZipFile(model.package_zip()) as real,
+        zipfile.ZipFile(fake / "model.zip", "w") as out,
+    ):
         out.writestr("tokenizer.json", real.read("tokenizer.json"))
         out.writestr("model.safetensors", b"not the weights")
     result = run(
