@@ -29,6 +29,16 @@ questions:
     key_points:
       - evaluation uses a holdout test set
       - validation compares against a baseline
+  - id: index
+    topic: t
+    type: open
+    prompt: "What is an index in a relational database, and what does it cost?"
+    answer: "A B-tree over columns: lookups skip the full scan, writes slow down, disk grows."
+    key_points:
+      - a sorted data structure (e.g. a B-tree) over one or more columns
+      - lookups avoid scanning the whole table
+      - writes get slower (inserts, updates, deletes)
+      - takes extra storage
   - id: gaps
     topic: t
     type: cloze
@@ -256,3 +266,24 @@ def test_a_terse_list_in_other_words_is_credited_by_meaning(
     assert [p.covered for p in by_meaning.points][2:] == [True, True]
     assert by_meaning.points[0].covered
     assert by_meaning.suggested is not None and by_meaning.suggested > by_words.suggested  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("cols", [100, 60])
+def test_at_a_terminal_the_question_comes_at_once_and_the_answer_is_checked_by_meaning(
+    script_env: dict[str, str], bank: Path, cols: int
+) -> None:
+    from screen import TerminalSession
+
+    env = {**script_env, "MLOPS_QUIZ_NOW": "2026-03-02T09:00", "MLOPS_QUIZ_MATCHER": "meaning"}
+    args = ["study", "--bank", str(bank), "--id", "index", "--limit", "1"]
+    with TerminalSession(args, env, rows=30, cols=cols) as term:
+        # the model loads in the background: the question is on screen and the prompt waits
+        term.wait_for_prompt("Your answer (Enter to reveal): ")
+        # a terse answer the words alone credit nothing of (a grader judged all four made)
+        term.sendline("b-tree on columns; no full scan; slower inserts/updates; more disk")
+        term.wait_for(r"Grade 0-5")
+        assert "3 made, 1 missing" in term.line_with("Key points")
+        assert term.line_with("✓ 3.").strip("│ ").startswith("✓ 3. writes get slower")
+        assert term.line_with("✓ 4.").strip("│ ") == "✓ 4. takes extra storage"
+        term.sendline("q")
+        assert term.wait_for_exit() == 0
