@@ -329,7 +329,8 @@ def main() -> int:
             )
         caught = result.returncode == 1
         missed += not caught
-        print(f"{'caught' if caught else 'MISSED'}  {name}", flush=True)
+        verdict = "caught" if caught else "MISSED" if result.returncode == 0 else "ERROR "
+        print(f"{verdict}  {name}", flush=True)
     print(f"{len(BUGS) - missed} of {len(BUGS)} planted bugs caught")
     return 1 if missed else 0
 
