@@ -75,3 +75,19 @@ def test_embeddings_match_sentence_transformers(tmp_path: Path) -> None:
         reference = np.array(row["embedding"], dtype=np.float32)
         cosine = float(vector @ reference / np.linalg.norm(reference))
         assert cosine >= 0.999, (row["sentence"], cosine)
+
+
+def test_a_missing_model_package_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(model.ModelError, match="is not installed"):
+        model.package_zip()
+
+
+def test_no_sentence_is_an_empty_float32_array(tmp_path: Path) -> None:
+    import numpy as np
+
+    vectors = model.load(tmp_path).encode([])
+    assert vectors.shape == (0, 384)
+    assert vectors.dtype == np.float32
