@@ -230,6 +230,69 @@ BUGS = [
         "return None",
         "tests/test_empty_answer.py",
     ),
+    (
+        "model: attention scaled by the hidden size, not a head's",
+        S + "checking/model.py",
+        "/ np.float32(np.sqrt(d)) + bias",
+        "/ np.float32(np.sqrt(h)) + bias",
+        "tests/test_model.py",
+    ),
+    (
+        "model: mean pooling over the padding too",
+        S + "checking/model.py",
+        "pooled = (hidden * mask[:, :, None]).sum(axis=1)",
+        "pooled = hidden.sum(axis=1)",
+        "tests/test_model.py",
+    ),
+    (
+        "progress import: an answer from the future accepted",
+        S + "transfer/progress.py",
+        "if utc > now + CLOCK_SKEW:",
+        "if utc.year > 8999:",
+        "tests/test_transfer_hostile.py",
+    ),
+    (
+        "anki: every gap of a cloze is c1",
+        S + "transfer/anki.py",
+        'parts.append(f"{{{{c{n}::',
+        'parts.append(f"{{{{c1::',
+        "tests/test_transfer_anki.py",
+    ),
+    (
+        "markdown: inline markup not escaped",
+        S + "transfer/markdown.py",
+        r'return SPECIAL.sub(r"\\\1", text)',
+        "return text",
+        "tests/test_transfer.py",
+    ),
+    (
+        "csv: no byte-order mark",
+        S + "transfer/spreadsheet.py",
+        'text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")',
+        'text = io.TextIOWrapper(out, encoding="utf-8", newline="")',
+        "tests/test_transfer.py",
+    ),
+    (
+        "class report: mature from 22 days",
+        S + "classroom/report.py",
+        "if card.interval >= MATURE_DAYS:",
+        "if card.interval > MATURE_DAYS:",
+        "tests/test_class_report.py",
+    ),
+    (
+        "class report: a card due today not counted",
+        S + "classroom/report.py",
+        "if card.due is not None and card.due <= today:",
+        "if card.due is not None and card.due < today:",
+        "tests/test_class_report.py",
+    ),
+    (
+        "class report: learners with no answer listed last",
+        S + "classroom/report.py",
+        "return (-1.0 if retention is None else retention, -row.due, row.learner)",
+        "return (2.0 if retention is None else retention, -row.due, row.learner)",
+        "tests/test_class_report.py",
+    ),
 ]
 
 
@@ -241,7 +304,10 @@ def main() -> int:
             shutil.copytree(ROOT / "src", copy, ignore=shutil.ignore_patterns("__pycache__"))
             target = copy / path.removeprefix("src/")
             text = target.read_text(encoding="utf-8")
-            assert text.count(old) == 1, f"{name}: the code changed, update the bug"
+            if text.count(old) != 1:
+                missed += 1
+                print(f"STALE   {name}: the code changed, update the bug", flush=True)
+                continue
             target.write_text(text.replace(old, new), encoding="utf-8")
             module_tests = module if module.endswith(".py") else f"tests/test_rules_{module}.py"
             env = dict(os.environ, PYTHONPATH=str(copy), PYTHONDONTWRITEBYTECODE="1")
@@ -263,7 +329,8 @@ def main() -> int:
             )
         caught = result.returncode == 1
         missed += not caught
-        print(f"{'caught' if caught else 'MISSED'}  {name}", flush=True)
+        verdict = "caught" if caught else "MISSED" if result.returncode == 0 else "ERROR "
+        print(f"{verdict}  {name}", flush=True)
     print(f"{len(BUGS) - missed} of {len(BUGS)} planted bugs caught")
     return 1 if missed else 0
 

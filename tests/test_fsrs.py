@@ -4,12 +4,13 @@ ratings and days and ``FSRS.next_interval``, and written down; none is computed 
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 
 import pytest
 
-from mlops_quiz.scheduling import NEW_CARD, SCHEDULERS, scheduler_for
-from mlops_quiz.scheduling.fsrs import RATINGS, Fsrs
+from mlops_quiz.scheduling import NEW_CARD, SCHEDULERS, CardState, scheduler_for
+from mlops_quiz.scheduling.fsrs import RATINGS, Fsrs, NotEnoughReviews, fit, training_items
 
 D0 = date(2026, 3, 2)
 # our grades 4, 3, 5, 1, 4 (ratings Good, Hard, Easy, Again, Good) on days 0, 2, 7, 30, 31
@@ -142,3 +143,77 @@ def test_the_ends_of_the_retention_range_are_accepted(retention: float) -> None:
 def test_a_retention_outside_the_range_is_refused(retention: float) -> None:
     with pytest.raises(ValueError, match="desired retention"):
         Fsrs(retention)
+
+
+def synthetic_logs(cards: int = 300, reviews_each: int = 6) -> dict[str, list[tuple[date, int]]]:
+    rng = random.Random(7)
+    logs = {}
+    for card in range(cards):
+        day, past = D0, []
+        for _ in range(reviews_each):
+            past.append((day, rng.choice([1, 3, 4, 4, 5])))
+            day += timedelta(days=rng.randint(1, 9))
+        logs[f"q{card}"] = past
+    return logs
+
+
+def test_describe_gives_the_librarys_memory_and_the_forgetting_curve() -> None:
+    past = LOG  # four reviews: the library's memory after them is MEMORY[3]
+    stability, difficulty = MEMORY[3]
+    fsrs = Fsrs()
+    on_the_day = fsrs.describe(CardState(), past[-1][0], past)
+    assert on_the_day == {
+        "scheduler": "fsrs",
+        "stability": round(stability, 4),
+        "difficulty": round(difficulty, 4),
+        "retrievability": 1.0,  # no day has passed
+    }
+    # FSRS-6: R(t, S) = (1 + factor * t / S) ** -decay, factor = 0.9 ** (-1 / decay) - 1, with
+    # the published default decay w20 = 0.1542; 2 days after the last review:
+    decay = 0.1542
+    expected = (1 + (0.9 ** (-1 / decay) - 1) * 2 / stability) ** -decay
+    later = fsrs.describe(CardState(), past[-1][0] + timedelta(days=2), past)
+    assert later["retrievability"] == pytest.approx(expected, abs=1e-4)
+    assert fsrs.describe(CardState(), D0, []) == {
+        "scheduler": "fsrs",
+        "stability": None,
+        "difficulty": None,
+        "retrievability": None,
+    }
+
+
+def test_training_items_are_the_reviews_after_an_earlier_day() -> None:
+    # a: a same-day second answer (no item), then reviews 2 and 5 days on (an item each, holding
+    # the card's reviews up to it); b: a single review (no item).
+    logs = {
+        "a": [(D0, 4), (D0, 3), (D0 + timedelta(2), 4), (D0 + timedelta(7), 5)],
+        "b": [(D0, 4)],
+    }
+    items = training_items(logs)
+    assert [(len(i.reviews), i.long_term_review_cnt()) for i in items] == [(3, 1), (4, 2)]
+
+
+def test_too_few_reviews_to_fit_say_how_many_more() -> None:
+    with pytest.raises(NotEnoughReviews) as raised:
+        fit(synthetic_logs(cards=100, reviews_each=3))  # 100 x 2 reviews after the first
+    assert raised.value.have == 200
+    assert str(raised.value) == (
+        "fitting FSRS needs 1,000 reviews that follow an earlier review of the same card; "
+        "this profile has 200, 800 more are needed (nothing was changed)"
+    )
+
+
+def test_fit_is_the_librarys_own_fit_without_short_term_steps() -> None:
+    import fsrs_rs_python
+
+    logs = synthetic_logs()
+    items = training_items(logs)
+    result = fit(logs)
+    assert result.reviews == len(items) == 300 * 5
+    engine = fsrs_rs_python.FSRS(list(fsrs_rs_python.DEFAULT_PARAMETERS))
+    before = engine.evaluate(items)
+    assert result.before == pytest.approx((before.log_loss, before.rmse_bins), rel=1e-5)
+    fitted = list(engine.compute_parameters(items, enable_short_term=False))
+    assert result.parameters == pytest.approx(fitted)
+    after = fsrs_rs_python.evaluate_with_time_series_splits(items, enable_short_term=False)
+    assert result.after == pytest.approx((after.log_loss, after.rmse_bins), rel=1e-5)

@@ -110,3 +110,19 @@ def test_a_damaged_weights_file_is_one_model_error(tmp_path: Path, damage: bytes
     path.write_bytes(damage)
     with pytest.raises((model.ModelError, ValueError)):
         model.map_weights(path)
+
+
+def test_a_missing_model_package_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(model.ModelError, match="is not installed"):
+        model.package_zip()
+
+
+def test_no_sentence_is_an_empty_float32_array(tmp_path: Path) -> None:
+    import numpy as np
+
+    vectors = model.load(tmp_path).encode([])
+    assert vectors.shape == (0, 384)
+    assert vectors.dtype == np.float32

@@ -1,0 +1,56 @@
+"""The mutation and planted-bug scripts follow the code when it moves: every file they mutate
+and every test file they run exists, and every planted bug's text is still found exactly once
+(a bug whose text is gone would test nothing)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def script(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"dev_{name}", ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+PLANTED = script("planted_bugs")
+MUTATION = script("mutation")
+
+
+@pytest.mark.parametrize("bug", PLANTED.BUGS, ids=[bug[0] for bug in PLANTED.BUGS])
+def test_each_planted_bug_still_applies(bug: tuple[str, str, str, str, str]):
+    _, path, old, new, tests = bug
+    assert (ROOT / path).read_text(encoding="utf-8").count(old) == 1
+    assert old != new
+    test_file = tests if tests.endswith(".py") else f"tests/test_rules_{tests}.py"
+    assert (ROOT / test_file).is_file()
+
+
+@pytest.mark.parametrize("name", list(MUTATION.MODULES))
+def test_each_mutated_module_and_its_tests_exist(name: str):
+    target = MUTATION.MODULES[name]
+    for path in (*target.paths, *target.tests):
+        assert (ROOT / path).is_file(), path
+
+
+def test_the_new_and_moved_packages_are_covered():
+    # checking/ with the model, scheduling/ with FSRS, transfer/, the class report
+    planted = {bug[1].removeprefix("src/mlops_quiz/") for bug in PLANTED.BUGS}
+    mutated = {
+        path.removeprefix("src/mlops_quiz/")
+        for target in MUTATION.MODULES.values()
+        for path in target.paths
+    }
+    for path in ("checking/model.py", "scheduling/fsrs.py", "classroom/report.py"):
+        assert path in planted and path in mutated, path
+    assert any(path.startswith("transfer/") for path in planted)
