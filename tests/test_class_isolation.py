@@ -4,7 +4,9 @@ did not make, learners' names cannot be groups' names, and no learner can take t
 
 from __future__ import annotations
 
+import os
 import secrets
+import stat
 import uuid
 
 import psycopg
@@ -258,7 +260,12 @@ def test_a_learners_hostile_timestamp_does_not_reach_the_report(
     shown = ok(cli(["class", "report"], class_db.env, db=class_db.url))
     assert eve in shown and "\x1b" not in shown and "=1+1" not in shown
     csv_path = Path(str(tmp_path)) / "class.csv"
-    ok(cli(["class", "report", "--csv", str(csv_path)], class_db.env, db=class_db.url))
+    umask = os.umask(0o022)
+    try:
+        ok(cli(["class", "report", "--csv", str(csv_path)], class_db.env, db=class_db.url))
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(csv_path.stat().st_mode) == 0o600  # point 18: every learner's figures
     text = csv_path.read_text(encoding="utf-8")
     assert eve in text and "=1+1" not in text and "\x1b" not in text
 
