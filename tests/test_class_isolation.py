@@ -4,7 +4,9 @@ did not make, learners' names cannot be groups' names, and no learner can take t
 
 from __future__ import annotations
 
+import os
 import secrets
+import stat
 import uuid
 
 import psycopg
@@ -258,7 +260,12 @@ def test_a_learners_hostile_timestamp_does_not_reach_the_report(
     shown = ok(cli(["class", "report"], class_db.env, db=class_db.url))
     assert eve in shown and "\x1b" not in shown and "=1+1" not in shown
     csv_path = Path(str(tmp_path)) / "class.csv"
-    ok(cli(["class", "report", "--csv", str(csv_path)], class_db.env, db=class_db.url))
+    umask = os.umask(0o022)
+    try:
+        ok(cli(["class", "report", "--csv", str(csv_path)], class_db.env, db=class_db.url))
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(csv_path.stat().st_mode) == 0o600  # point 18: every learner's figures
     text = csv_path.read_text(encoding="utf-8")
     assert eve in text and "=1+1" not in text and "\x1b" not in text
 
@@ -295,3 +302,85 @@ def test_a_new_learner_of_a_removed_name_needs_keep_progress(
     args = ["class", "add-learner", ada, "--keep-progress", "--db", class_db.url]
     new_url = ok(cli(args, class_db.env)).strip()
     assert sql(new_url, "SELECT count(*) FROM reviews") == [(1,)]
+
+
+def _hostile_row(class_db: ClassDb, small_bank: object) -> tuple[str, str]:
+    """A learner with one real answer and one logged at a time that is markup, an escape and
+    a formula, written by the learner into their own row: (login, URL)."""
+    class_db.publish(small_bank)  # type: ignore[arg-type]
+    eve, eve_url = class_db.learner("eve")
+    ok(cli(["study", "--limit", "1"], class_db.env, studied(1), db=eve_url))
+    sql(
+        eve_url,
+        INSERT_REVIEW.replace("(id, ", "(")
+        .replace("(%s, %s,", "(%s,")
+        .replace("'2026-01-01T00:00:00+00:00'", "%s"),
+        (eve, "=1+1[bold]\x1b[31m"),
+    )
+    return eve, eve_url
+
+
+def test_a_learners_hostile_timestamp_breaks_no_export_and_no_profile_list(
+    class_db: ClassDb, small_bank: object, tmp_path: object
+) -> None:
+    """Point 8 (exports, profiles): `export --progress --profile eve` once crashed, and
+    `profiles` passed the escape to the teacher's terminal."""
+    import json
+    from pathlib import Path
+
+    eve, _ = _hostile_row(class_db, small_bank)
+    for flag, name in (("--progress", "eve.jsonl"), ("--reviews", "eve.csv")):
+        target = Path(str(tmp_path)) / name
+        args = ["export", flag, str(target), "--profile", eve]
+        shown = ok(cli(args, class_db.env, db=class_db.url))
+        assert "1 answer " in shown  # the real one; the hostile row is left out
+        text = target.read_text(encoding="utf-8")
+        assert "=1+1" not in text and "\x1b" not in text and "[bold]" not in text
+    listed = ok(cli(["profiles"], class_db.env, db=class_db.url))
+    assert eve in listed and "\x1b" not in listed and "=1+1" not in listed
+    rows = json.loads(ok(cli(["profiles", "--json"], class_db.env, db=class_db.url)))
+    assert [row["profile"] for row in rows] == [eve]
+    assert rows[0]["answers"] == 2
+
+
+def test_a_learner_makes_no_large_object_and_one_owned_does_not_keep_the_login(
+    class_db: ClassDb,
+) -> None:
+    """Point 7: a learner stored 10 MB with `lo_from_bytea`, and owning one kept the login
+    from being removed (`role ... cannot be dropped`)."""
+    eve, eve_url = class_db.learner("eve")
+    with psycopg.connect(dsn(eve_url), autocommit=True) as conn:
+        for call in ("lo_from_bytea(0, 'x'::bytea)", "lo_creat(-1)", "lo_create(0)"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(f"SELECT {call}")
+    # One made before (an older class, or by another way) and handed to the learner.
+    (oid,) = class_db.rows("SELECT lo_from_bytea(0, 'kept'::bytea)")[0]
+    class_db.rows(f'ALTER LARGE OBJECT {int(oid)} OWNER TO "{eve}"')
+    ok(cli(["class", "remove-learner", eve], class_db.env, db=class_db.url))
+    assert sql(class_db.server, "SELECT count(*) FROM pg_roles WHERE rolname = %s", (eve,)) == [
+        (0,)
+    ]
+    assert class_db.rows(
+        "SELECT count(*) FROM pg_largeobject_metadata WHERE oid = %s", (int(oid),)
+    ) == [(0,)]
+
+
+def test_a_teacher_without_superuser_removes_a_learner_who_made_large_objects(
+    script_env: dict[str, str],
+) -> None:
+    """Point 7, with a teacher who may only create roles: the large-object functions stay
+    (only their owner may revoke them, as the README says), and remove-learner drops what the
+    learner made."""
+    server = server_url()
+    tag = uuid.uuid4().hex[:6]
+    teacher = f"teacher_{tag}"
+    teacher_server = _login(server, teacher, createrole=True)
+    _database(server, f"lo_{tag}", owner=teacher)
+    url = with_database(teacher_server, f"lo_{tag}")
+    ok(cli(["class", "init"], script_env, db=url))
+    eve = f"eve_{tag}"
+    eve_url = ok(cli(["class", "add-learner", eve], script_env, db=url)).strip()
+    sql(eve_url, "SELECT lo_from_bytea(0, 'x'::bytea)")
+    ok(cli(["class", "remove-learner", eve], script_env, db=url))
+    assert sql(server, "SELECT count(*) FROM pg_roles WHERE rolname = %s", (eve,)) == [(0,)]
+    assert sql(url, "SELECT count(*) FROM pg_largeobject_metadata") == [(0,)]

@@ -74,12 +74,17 @@ def slugify(text: str) -> str:
     return slug or "question"
 
 
-def unique_id(base: str, taken: set[str]) -> str:
+def unique_id(base: str, taken: set[str], next_number: dict[str, int] | None = None) -> str:
+    """``base``, or ``base-N`` with the first N from 2 that is not taken. ``next_number``
+    keeps, per base, where the search goes on (``taken`` only grows), so that many prompts with
+    one base (all those without ASCII letters give "question") take linear time."""
     if base not in taken:
         return base
-    n = 2
+    n = next_number.get(base, 2) if next_number is not None else 2
     while f"{base}-{n}" in taken:
         n += 1
+    if next_number is not None:
+        next_number[base] = n + 1
     return f"{base}-{n}"
 
 
@@ -282,11 +287,13 @@ def add_questions(
         if refuse_same_prompt:
             _refuse_known_prompts(current, items, name)
         taken = _ids(current)
+        next_number: dict[str, int] = {}
         ordered = []
         for item in items:
             item = dict(item)
             if not item.get("id"):
-                item = {"id": unique_id(slugify(str(item.get("prompt", ""))), taken), **item}
+                base = slugify(str(item.get("prompt", "")))
+                item = {"id": unique_id(base, taken, next_number), **item}
             taken.add(str(item["id"]))
             ordered.append({k: item[k] for k in sorted(item, key=_field_rank)})
         new_text = insert_questions(text, ordered, name)

@@ -201,7 +201,7 @@ def _write_csv(path: Path, result: ClassReportResult) -> None:
     import csv
     import io
 
-    from mlops_quiz.transfer import write_file
+    from mlops_quiz.transfer import csv_cell, write_file
 
     buffer = io.StringIO()
     columns = [
@@ -217,10 +217,10 @@ def _write_csv(path: Path, result: ClassReportResult) -> None:
     writer = csv.DictWriter(buffer, fieldnames=columns)
     writer.writeheader()
     for person in result.learners:
-        writer.writerow(person.to_json())
+        writer.writerow({key: csv_cell(value) for key, value in person.to_json().items()})
     data = buffer.getvalue().encode("utf-8")
 
     def write(handle: IO[bytes]) -> None:
         handle.write(data)
 
-    write_file(path, write)
+    write_file(path, write, private=True)

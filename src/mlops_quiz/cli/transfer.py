@@ -66,8 +66,7 @@ def export(
     """
     from mlops_quiz import transfer
 
-    if target.exists() and not force and not target.is_dir():
-        raise BadInputError(f"{target} exists; use --force to replace it")
+    transfer.check_target(target, force)
     if reviews or progress:
         _export_answers(target, reviews, progress, bool(topic or tag or fmt), profile, db)
         return
@@ -122,10 +121,10 @@ def _export_answers(
         records = store.history(settings.profile)
     if progress:
         transfer.write_file(
-            target, lambda out: portable.write_history(settings.profile, records, out)
+            target, lambda out: portable.write_history(settings.profile, records, out), True
         )
     else:
-        transfer.write_file(target, lambda out: portable.write_review_log(records, out))
+        transfer.write_file(target, lambda out: portable.write_review_log(records, out), True)
     print(
         f"exported {counted(len(records), 'answer')} of profile {visible(settings.profile)!r} "
         f"to {visible(str(target))}"

@@ -316,7 +316,7 @@ def write_setting(key: str, raw: str, path: Path | None = None) -> tuple[Any, Pa
         value = setting.check(raw)
     except ValueError:
         raise BadInputError(f"{key} must be {setting.expects}, not {visible(repr(raw))}") from None
-    path = path or settings_path()
+    path = _real_file(path or settings_path())
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     parse_file(text, path)  # a broken file is reported, not overwritten
     line = f"{key} = {_toml_value(value)}"
@@ -331,6 +331,18 @@ def write_setting(key: str, raw: str, path: Path | None = None) -> tuple[Any, Pa
     parse_file(new_text, path)
     _replace_atomically(path, new_text)
     return value, path
+
+
+def _real_file(path: Path) -> Path:
+    """The settings file to write: a link is followed (the linked file is updated and the link
+    kept, as for a bank file); a link to nothing, or anything but a regular file, is refused."""
+    if path.is_symlink():
+        if not path.exists():
+            raise BadInputError(f"{path}: is a link to a file that does not exist")
+        path = path.resolve()
+    if path.exists() and not path.is_file():
+        raise BadInputError(f"{path}: is not a regular file; settings can only go into a file")
+    return path
 
 
 def _replace_atomically(path: Path, text: str) -> None:

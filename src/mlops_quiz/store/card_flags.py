@@ -28,7 +28,7 @@ from sqlalchemy import (
 from mlops_quiz.errors import BadInputError
 from mlops_quiz.scheduling import NEW_CARD
 from mlops_quiz.store.base import StoreBase
-from mlops_quiz.store.schema import _as_date, _state_columns, cards, reviews
+from mlops_quiz.store.schema import _as_date, _state_columns, cards, logged_moment, reviews
 
 
 @dataclass(frozen=True)
@@ -261,7 +261,7 @@ class CardControl(StoreBase):
                 name,
                 logged.get(name, (0, None))[0],
                 int(studied.get(name, 0)),
-                logged.get(name, (0, None))[1],
+                _time_text(logged.get(name, (0, None))[1]),
             )
             for name in sorted(names)
         ]
@@ -275,3 +275,10 @@ class CardControl(StoreBase):
                 if found is not None:
                     return True
         return False
+
+
+def _time_text(text: str | None) -> str | None:
+    """A logged time as ISO text, or None when it is not one (a class's learner may write
+    anything into their own rows, and the teacher lists them)."""
+    moment = logged_moment(text) if text is not None else None
+    return moment.isoformat() if moment is not None else None

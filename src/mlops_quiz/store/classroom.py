@@ -40,6 +40,9 @@ LEARNER_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 RESERVED_PREFIXES = ("pg_", "mlops_quiz")
 RESERVED_SUFFIXES = ("_learners", "_teachers")
 SCRAM_ITERATIONS = 4096
+LARGE_OBJECT_MAKERS = ("lo_creat(integer)", "lo_create(oid)", "lo_from_bytea(oid, bytea)")
+"""The functions that make a large object (storage outside every table and its policies):
+``init`` revokes them from PUBLIC in the class's database where it may (as a superuser)."""
 
 
 @dataclass(frozen=True)
@@ -241,6 +244,12 @@ class Classroom(StoreBase):
         self._sql(conn, f"REVOKE ALL ON DATABASE {q_db} FROM PUBLIC")
         self._sql(conn, f"GRANT CONNECT ON DATABASE {q_db} TO {q_learners}, {q_teachers}")
         self._sql(conn, "REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+        superuser = conn.exec_driver_sql(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+        ).scalar_one()
+        if superuser:  # the functions belong to the server's superuser: others may not revoke
+            makers = ", ".join(LARGE_OBJECT_MAKERS)
+            self._sql(conn, f"REVOKE EXECUTE ON FUNCTION {makers} FROM PUBLIC")
         self._sql(conn, f"GRANT USAGE ON SCHEMA public TO {q_learners}, {q_teachers}")
         self._sql(conn, f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {q_learners}")
         self._sql(conn, f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {q_learners}")
@@ -363,8 +372,22 @@ class Classroom(StoreBase):
                         f"DELETE FROM {quote_ident(table)} WHERE profile = %(n)s", {"n": name}
                     )
                     deleted += max(result.rowcount, 0)
+            self._drop_owned(conn, name)
             self._sql(conn, f"DROP ROLE {quote_ident(name)}")
         return deleted
+
+    def _drop_owned(self, conn: Connection, name: str) -> None:
+        """Drop what the learner owns in this database (large objects: they may make nothing
+        else), which would keep their login from being dropped. It needs the learner's
+        privileges, which a teacher who is no superuser takes by joining the login's role
+        (dropped with it)."""
+        role = quote_ident(name)
+        try:
+            with conn.begin_nested():
+                self._sql(conn, f"DROP OWNED BY {role}")
+        except DBAPIError:
+            self._sql(conn, f"GRANT {role} TO CURRENT_USER")
+            self._sql(conn, f"DROP OWNED BY {role}")
 
     def learner_names(self) -> list[str]:
         info = self._require_class()

@@ -27,6 +27,7 @@ from mlops_quiz.store.schema import (
     _state_columns,
     _state_from,
     cards,
+    logged_moment,
     reviews,
 )
 
@@ -110,9 +111,11 @@ class MovingProgress(StoreBase):
         query = select(reviews).where(reviews.c.profile == profile)
         if ids is not None:
             query = query.where(reviews.c.question_id.in_(sorted(ids)))
-        rows = list(conn.execute(query).all())
-        rows.sort(key=lambda row: (datetime.fromisoformat(row.reviewed_at), row.id))
-        return rows
+        timed = [(logged_moment(row.reviewed_at), row) for row in conn.execute(query)]
+        # A row whose time is not one (only a class's learner can write it) is left out.
+        good = [(moment, row) for moment, row in timed if moment is not None]
+        good.sort(key=lambda pair: (pair[0], pair[1].id))
+        return [row for _, row in good]
 
     def _raw_log_rows(self, conn: Connection, profile: str) -> list[tuple[Any, ...]]:
         """A profile's whole log as the driver gives it (dates as text), in time order."""

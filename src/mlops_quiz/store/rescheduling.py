@@ -4,7 +4,7 @@ every card recomputed from them when the profile changes scheduler."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 
@@ -15,6 +15,7 @@ from mlops_quiz.store.schema import (
     _as_date,
     _state_columns,
     cards,
+    logged_moment,
     profile_settings,
     reviews,
 )
@@ -45,10 +46,13 @@ class Rescheduling(StoreBase):
         if question_ids is not None:
             query = query.where(reviews.c.question_id.in_(sorted(set(question_ids))))
         with self._guard("read"), self._read() as conn:
-            rows = list(conn.execute(query))
-        rows.sort(key=lambda row: (datetime.fromisoformat(row[1]), row[2]))
+            timed = [(logged_moment(row[1]), row) for row in conn.execute(query)]
+        rows = sorted(
+            ((moment, row) for moment, row in timed if moment is not None),
+            key=lambda pair: (pair[0], pair[1][2]),
+        )
         found: dict[str, list[PastReview]] = {}
-        for qid, _, _, day, grade in rows:
+        for _, (qid, _, _, day, grade) in rows:
             found.setdefault(qid, []).append((_as_date(day) or date.min, grade))
         return found
 

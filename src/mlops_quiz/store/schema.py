@@ -154,6 +154,16 @@ def _as_date(value: str | date | None) -> date | None:
     return date.fromisoformat(value)
 
 
+def logged_moment(text: object) -> datetime | None:
+    """A logged answer's time, or None when it is not one: on a class database a learner
+    writes their own rows, and markup, escapes or a formula there must reach no export or
+    report (nor break one)."""
+    try:
+        return datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+
+
 def _review_row(profile: str, review: ReviewRecord) -> dict[str, Any]:
     return {
         "profile": profile,

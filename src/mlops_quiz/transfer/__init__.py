@@ -86,13 +86,45 @@ def select(questions: Sequence[Question], tags: Iterable[str] | None) -> list[Qu
     return [q for q in questions if wanted & set(q.tags)]
 
 
-def write_file(path: Path, write: Callable[[IO[bytes]], None]) -> None:
-    """Write a file through a temporary one beside it, renamed over it when complete."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell a spreadsheet would run as a formula begins (OWASP's list for CSV injection)."""
+
+
+def csv_cell(value: object) -> object:
+    """A cell as written to CSV: text that begins like a formula gets a leading ``'`` (OWASP's
+    advice), as does text whose quotes already stand before such a beginning, so that reading
+    (``csv_text``) takes off exactly the one added."""
+    if isinstance(value, str) and value.lstrip("'")[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
+def csv_text(cell: str) -> str:
+    """A cell as read from CSV: the ``'`` that ``csv_cell`` put before a formula taken off."""
+    if cell.startswith("'") and cell.lstrip("'")[:1] in FORMULA_STARTS:
+        return cell[1:]
+    return cell
+
+
+def check_target(path: Path, force: bool) -> None:
+    """An export's file: one that exists, or a link (even to nothing), is replaced only with
+    ``force``; a device or a pipe never (``write_file`` refuses it)."""
+    if os.path.lexists(path) and not path.is_dir() and not force:
+        what = "exists" if path.exists() else "is a link to a file that does not exist"
+        raise BadInputError(f"{path} {what}; use --force to replace it")
+
+
+def write_file(path: Path, write: Callable[[IO[bytes]], None], private: bool = False) -> None:
+    """Write a file through a temporary one beside it, renamed over it when complete. A
+    ``private`` file (typed answers) is 0600 like the database, whatever the umask; anything
+    but a regular file in the way (a device, a pipe) is refused, never replaced."""
     folder = path.parent
     if not folder.is_dir():
         raise BadInputError(f"cannot write {path}: folder {folder} does not exist")
     if path.is_dir():
         raise BadInputError(f"{path} is a folder; give the path of the file to write")
+    if path.exists() and not path.is_file():
+        raise BadInputError(f"{path} is not a regular file (a device or a pipe); give a file")
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
@@ -102,7 +134,7 @@ def write_file(path: Path, write: Callable[[IO[bytes]], None]) -> None:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, 0o600 if private else 0o644)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -21,7 +21,7 @@ from mlops_quiz.errors import BadInputError
 from mlops_quiz.scheduling import GRADE_MAX, GRADE_MIN, CardState
 from mlops_quiz.store import KIND_CRAM, KIND_REPEAT, KIND_REVIEW, ReviewRecord, Store
 from mlops_quiz.store.schema import parse_points_made
-from mlops_quiz.transfer import MAX_PROGRESS_BYTES, read_import
+from mlops_quiz.transfer import MAX_PROGRESS_BYTES, csv_cell, read_import
 
 FORMAT = "mlops-quiz progress"
 VERSION = 1
@@ -259,21 +259,24 @@ def write_review_log(records: Sequence[ReviewRecord], out: IO[bytes]) -> None:
     writer.writerow(LOG_COLUMNS)
     for r in records:
         writer.writerow(
-            [
-                r.reviewed_at.isoformat(),
-                r.day.isoformat(),
-                r.question_id,
-                r.kind,
-                r.grade,
-                r.answer,
-                r.duration_ms,
-                r.before.interval,
-                r.after.interval,
-                f"{r.before.ef:.2f}",
-                f"{r.after.ef:.2f}",
-                r.before.due.isoformat() if r.before.due else "",
-                r.after.due.isoformat() if r.after.due else "",
-            ]
+            map(
+                csv_cell,
+                [
+                    r.reviewed_at.isoformat(),
+                    r.day.isoformat(),
+                    r.question_id,
+                    r.kind,
+                    r.grade,
+                    r.answer,
+                    r.duration_ms,
+                    r.before.interval,
+                    r.after.interval,
+                    f"{r.before.ef:.2f}",
+                    f"{r.after.ef:.2f}",
+                    r.before.due.isoformat() if r.before.due else "",
+                    r.after.due.isoformat() if r.after.due else "",
+                ],
+            )
         )
     text.flush()
     text.detach()

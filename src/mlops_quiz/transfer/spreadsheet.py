@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from mlops_quiz.bank import QUESTION_FIELDS, Bank, Question, choice_letter, parse_text
 from mlops_quiz.errors import BadInputError, BankError
-from mlops_quiz.transfer import MAX_SHEET_BYTES, read_import
+from mlops_quiz.transfer import MAX_SHEET_BYTES, csv_cell, csv_text, read_import
 
 COLUMNS = QUESTION_FIELDS
 """Our layout: a question's fields, in the order the bank writes them."""
@@ -60,18 +60,21 @@ def write(questions: Sequence[Question], out: IO[bytes]) -> None:
     writer.writerow(COLUMNS)
     for q in questions:
         writer.writerow(
-            [
-                q.id,
-                q.topic,
-                q.type,
-                q.prompt,
-                q.answer,
-                "\n".join(_key_point_lines(q)),
-                "\n".join(q.choices),
-                ", ".join(choice_letter(i) for i in q.correct),
-                ", ".join(q.tags),
-                "" if q.shuffle else "false",
-            ]
+            map(
+                csv_cell,
+                [
+                    q.id,
+                    q.topic,
+                    q.type,
+                    q.prompt,
+                    q.answer,
+                    "\n".join(_key_point_lines(q)),
+                    "\n".join(q.choices),
+                    ", ".join(choice_letter(i) for i in q.correct),
+                    ", ".join(q.tags),
+                    "" if q.shuffle else "false",
+                ],
+            )
         )
     text.flush()
     text.detach()
@@ -147,7 +150,8 @@ def rows(path: Path) -> list[Row]:
         if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
             found.append(Row(number, {"": f"{len(record)} columns; expected {len(header)}"}))
             continue
-        found.append(Row(number, {h: c for h, c in zip(header, record, strict=False) if h}))
+        cells = {h: csv_text(c) for h, c in zip(header, record, strict=False) if h}
+        found.append(Row(number, cells))
     return found
 
 
@@ -240,6 +244,7 @@ def plan(
     result = Plan()
     name = str(path)
     taken = {q.id for q in bank.questions}
+    next_number: dict[str, int] = {}
     prompts = {_normal(q.prompt): q.id for q in bank.questions}
     where = {q.id: q.where for q in bank.questions}
     for row in rows(path):
@@ -267,7 +272,7 @@ def plan(
             result.problems.append(f"{at}: question id {qid!r} is already used (at {first})")
             continue
         if not qid and prompt.strip():
-            item = {"id": unique_id(slugify(prompt), taken), **item}
+            item = {"id": unique_id(slugify(prompt), taken, next_number), **item}
         problems = _check(item)
         if problems:
             result.problems.extend(f"{at}: {p}" for p in problems)

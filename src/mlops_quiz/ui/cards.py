@@ -173,7 +173,7 @@ def profiles_table(profiles: list[ProfileSummary]) -> Table | Text:
     table.add_column("last activity")
     for p in profiles:
         last = (p.last_activity or "")[:16].replace("T", " ") or "—"
-        table.add_row(literal(p.name), str(p.answers), str(p.cards), last)
+        table.add_row(literal(p.name), str(p.answers), str(p.cards), literal(last))
     return table
 
 
