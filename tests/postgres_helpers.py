@@ -65,6 +65,12 @@ def cli(
     run_env = dict(env)
     if db is not None:
         run_env["MLOPS_QUIZ_DB"] = db
+    if "--db" in args and "@" in args[args.index("--db") + 1]:
+        # a URL with a login goes in the environment, as the README advises: on the command
+        # line its password would show in every process list (and a warning says so)
+        at = args.index("--db")
+        run_env["MLOPS_QUIZ_DB"] = args[at + 1]
+        args = args[:at] + args[at + 2 :]
     return subprocess.run(
         [console_script(), *args],
         input=stdin,

@@ -55,3 +55,36 @@ def test_an_unencoded_at_in_a_password_is_not_echoed(class_db: ClassDb) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     assert "Tail9" not in result.stderr + result.stdout
+
+
+def test_a_password_in_db_warns_once_without_showing_it(script_env: dict[str, str]) -> None:
+    # README: the URL goes in MLOPS_QUIZ_DB and the password in ~/.pgpass or PGPASSFILE;
+    # on the command line a password shows in every process list
+    import subprocess
+
+    from conftest import console_script
+
+    url = "postgresql+psycopg://teacher:s3cret-Pw@127.0.0.1:9/nowhere?connect_timeout=1"
+    result = subprocess.run(
+        [console_script(), "stats", "--db", url],
+        capture_output=True,
+        text=True,
+        env=script_env,
+        timeout=120,
+        check=False,
+    )
+    lines = result.stderr.strip().splitlines()
+    warned = [line for line in lines if "process list" in line]
+    assert len(warned) == 1, result.stderr
+    assert warned[0].startswith("warning: a password in --db shows in every process list")
+    assert "MLOPS_QUIZ_DB" in warned[0] and "pgpass" in warned[0]
+    assert "s3cret" not in result.stderr + result.stdout
+    quiet = subprocess.run(
+        [console_script(), "stats"],
+        capture_output=True,
+        text=True,
+        env={**script_env, "MLOPS_QUIZ_DB": url},
+        timeout=120,
+        check=False,
+    )
+    assert "process list" not in quiet.stderr

@@ -45,12 +45,34 @@ ProfileOption = Annotated[
         show_default=False,
     ),
 ]
+def _password_in_db(value: str | None) -> str | None:
+    """Warn, once, that a password on the command line shows in every process list."""
+    if value and _has_password(value):
+        warn(
+            "a password in --db shows in every process list (ps); put the URL in "
+            "MLOPS_QUIZ_DB and the password in ~/.pgpass or PGPASSFILE"
+        )
+    return value
+
+
+def _has_password(url: str) -> bool:
+    from urllib.parse import parse_qs, urlsplit
+
+    try:
+        parts = urlsplit(url)
+        query = {key.lower() for key in parse_qs(parts.query)}
+        return bool(parts.password) or "password" in query
+    except ValueError:
+        return ":" in url.partition("@")[0].partition("://")[2]  # a malformed URL: guess
+
+
 DbOption = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option(
         "--db",
         help="SQLAlchemy URL of the progress database [env: MLOPS_QUIZ_DB].",
         show_default=False,
+        callback=_password_in_db,
     ),
 ]
 BankOption = Annotated[
