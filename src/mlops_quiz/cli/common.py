@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="mlops-quiz",
-    help="Master the MLOps course with spaced repetition (SM-2) in the terminal.",
+    help="Master the MLOps course with spaced repetition (SM-2 or FSRS) in the terminal.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: drawing it with Rich would double --help's start-up
@@ -123,7 +123,7 @@ def main_callback(
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
-    """Master the MLOps course with spaced repetition (SM-2) in the terminal.
+    """Master the MLOps course with spaced repetition (SM-2 or FSRS) in the terminal.
 
     Start with `mlops-quiz study`. Progress is saved after every answer.
     """
