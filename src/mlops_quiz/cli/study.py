@@ -265,10 +265,10 @@ def stats(
     from mlops_quiz.ui import render
 
     con = render.console()
-    con.print(render.stats_view(result, questions))
+    con.print(render.stats_view(result, questions, con.width))
     for line in render_cards.flags_lines(result):
         con.print(line)
-    con.print(render_cards.calendar(result))
+    con.print(render_cards.calendar(result, con.width))
 
 
 @app.command("list")

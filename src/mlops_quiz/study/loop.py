@@ -265,7 +265,7 @@ def run(session: StudySession, bank: Bank, con: Console, reader: Reader | None =
     reader = reader or Reader.for_stdin(con)
     rng = random_source()
     con.print(render.session_header(session))
-    con.print(render.grade_legend())
+    con.print(render.grade_legend() if session.first else render.legend_reminder())
     try:
         while (item := session.next_item()) is not None:
             ask(session, item, bank, con, reader, rng)

@@ -192,23 +192,19 @@ def settings_table(resolved: dict[str, Resolved], known: dict[str, Setting], pat
     return Group(table, literal(f"settings file: {path}"))
 
 
-def calendar(stats: Stats) -> Group:
+def calendar(stats: Stats, width: int = 80) -> Group:
     """Answers per day over the last year, a column per week (Monday at the top), with the
-    streaks; 4 + 53 columns wide, levels drawn as shades."""
+    streaks; 4 + 53 columns wide, levels drawn as shades. Narrower than that, the calendar
+    shows the latest weeks that fit in ``width``."""
     start = stats.calendar_start or stats.today
     weeks = (stats.today - start).days // 7 + 1
+    fitting = max(1, width - 4)
+    cut = weeks > fitting
+    if cut:
+        start += timedelta(weeks=weeks - fitting)
+        weeks = fitting
     peak = max(stats.calendar.values(), default=0)
-    header = [" "] * weeks
-    for week in range(weeks):
-        first = start + timedelta(weeks=week)
-        month_start = next(
-            (first + timedelta(days=d) for d in range(7) if (first + timedelta(days=d)).day == 1),
-            None,
-        )
-        if month_start is not None and week + 3 <= weeks and header[week] == " ":
-            label = month_start.strftime("%b")
-            if all(c == " " for c in header[max(0, week - 1) : week + 3]):
-                header[week : week + 3] = list(label)
+    header = _month_labels(start, weeks)
     lines = [Text("    " + "".join(header).rstrip())]
     for weekday, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
         line = Text(f"{name:<4}")
@@ -226,12 +222,45 @@ def calendar(stats: Stats) -> Group:
     total = sum(stats.calendar.values())
     legend = Text(f"    less {NO_ANSWERS} {' '.join(CALENDAR_LEVELS)} more")
     legend.append(f" · busiest day {peak}" if peak else "")
-    summary = Text(
-        f"{counted(total, 'answer')} on {counted(len(stats.calendar), 'day')} · current streak "
-        f"{stats.streak} d · longest streak {stats.longest_streak} d"
-    )
-    title = Text("Answers in the last year", style="bold")
-    return Group(title, *lines, legend, summary)
+    parts = [
+        f"{counted(total, 'answer')} on {counted(len(stats.calendar), 'day')}",
+        f"current streak {stats.streak} d",
+        f"longest streak {stats.longest_streak} d",
+    ]
+    summary = [Text(line) for line in _packed(parts, " · ", width)]
+    title = Text(f"Answers in the last {f'{weeks} weeks' if cut else 'year'}", style="bold")
+    return Group(title, *lines, legend, *summary)
+
+
+def _month_labels(start: date, weeks: int) -> list[str]:
+    """A month's name over the week its first day falls in, three columns each and one apart;
+    the current month's always, ending at the last week if need be, in place of the one before."""
+    header = [" "] * max(weeks, 3)
+    starts = []
+    for week in range(weeks):
+        days = (start + timedelta(weeks=week, days=d) for d in range(7))
+        first = next((day for day in days if day.day == 1), None)
+        if first is not None:
+            starts.append((min(week, len(header) - 3), first.strftime("%b")))
+    if not starts:
+        return header
+    *earlier, (last_at, last) = starts
+    for at, name in earlier:
+        if at + 4 <= last_at and all(c == " " for c in header[max(0, at - 1) : at + 3]):
+            header[at : at + 3] = list(name)
+    header[last_at : last_at + 3] = list(last)
+    return header
+
+
+def _packed(parts: list[str], separator: str, width: int) -> list[str]:
+    """``parts`` joined by ``separator`` into lines of at most ``width``, never splitting one."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + len(separator) + len(part) <= width:
+            lines[-1] += separator + part
+        else:
+            lines.append(part)
+    return lines
 
 
 def flags_lines(stats: Stats) -> list[Text]:

@@ -317,6 +317,11 @@ def grade_legend() -> Text:
     return text
 
 
+def legend_reminder() -> Text:
+    """One line in place of the legend once a profile has studied: where to find it."""
+    return Text("Grades 0 (blackout) to 5 (perfect) · :? shows the help", style="dim")
+
+
 def span(days: int) -> str:
     """A number of days as Anki's buttons show it: 17d, 2.5mo, 1.3y."""
     if days < 30:
@@ -410,25 +415,16 @@ def _percent(share: float | None) -> str:
     return "—" if share is None else f"{share:.0%}"
 
 
-def stats_view(stats: Stats, bank: Bank) -> Group:
-    cards = Table(title="Cards", title_justify="left", show_header=True, expand=False)
-    for name in ("total", "new", "learning", "mature", "due today", "mean EF", "streak"):
-        cards.add_column(name, justify="right")
-    cards.add_row(
-        str(stats.total),
-        str(stats.new),
-        str(stats.learning),
-        str(stats.mature),
-        str(stats.due_today),
-        "—" if stats.mean_ef is None else f"{stats.mean_ef:.2f}",
-        f"{stats.streak} d",
-    )
+def stats_view(stats: Stats, bank: Bank, width: int = 80) -> Group:
+    """``width``: the screen's, which the bars and titles keep within."""
+    bar_width = max(5, min(BAR_WIDTH, width - len(" Sun 29 Nov  999  ")))
+    cards = _cards_table(stats, width)
     forecast = Table(
         title="Due in the next 7 days",
         title_justify="left",
         box=None,
         show_header=False,
-        min_width=len("Due in the next 7 days"),
+        min_width=min(width, len("Due in the next 7 days")),
     )
     forecast.add_column(justify="left")
     forecast.add_column(justify="right")
@@ -436,23 +432,27 @@ def stats_view(stats: Stats, bank: Bank) -> Group:
     peak = max((n for _, n in stats.forecast), default=0)
     for day, n in stats.forecast:
         label = "today" if day == stats.today else day.strftime("%a %d %b")
-        forecast.add_row(label, str(n), _bar(n, peak))
+        forecast.add_row(label, str(n), _bar(n, peak, bar_width))
     history = Table(
         title="Answers per day, last 30 days",
         title_justify="left",
         box=None,
         show_header=False,
-        min_width=len("Answers per day, last 30 days"),
+        min_width=min(width, len("Answers per day, last 30 days")),
     )
     history.add_column()
     history.add_column(justify="right")
     history.add_column()
     peak = max((n for _, n in stats.reviews_per_day), default=0)
+    # every day from the first with answers, so the days without any show as gaps
+    first = next((day for day, n in stats.reviews_per_day if n), stats.today)
     for day, n in stats.reviews_per_day:
-        if n or day == stats.today:
-            history.add_row(day.strftime("%a %d %b"), str(n), _bar(n, peak))
+        if day >= first:
+            history.add_row(day.strftime("%a %d %b"), str(n), _bar(n, peak, bar_width))
     retention_title = "Retention (scheduling reviews graded 3 or more)"
-    retention = Table(title=retention_title, title_justify="left", min_width=len(retention_title))
+    retention = Table(
+        title=retention_title, title_justify="left", min_width=min(width, len(retention_title))
+    )
     retention.add_column("topic")
     retention.add_column("reviews", justify="right")
     retention.add_column("retention", justify="right")
@@ -485,6 +485,34 @@ def stats_view(stats: Stats, bank: Bank) -> Group:
     if stats.most_missed:
         parts.append(_missed_table(stats, bank))
     return Group(*parts)
+
+
+CARDS_TABLE_WIDTH = 66
+"""The width of the Cards table drawn across: narrower screens list its figures down."""
+
+
+def _cards_table(stats: Stats, width: int) -> Table:
+    figures = {
+        "total": str(stats.total),
+        "new": str(stats.new),
+        "learning": str(stats.learning),
+        "mature": str(stats.mature),
+        "due today": str(stats.due_today),
+        "mean EF": "—" if stats.mean_ef is None else f"{stats.mean_ef:.2f}",
+        "streak": f"{stats.streak} d",
+    }
+    if width < CARDS_TABLE_WIDTH:
+        down = Table(title="Cards", title_justify="left", show_header=False, expand=False)
+        down.add_column()
+        down.add_column(justify="right")
+        for name, value in figures.items():
+            down.add_row(name, value)
+        return down
+    cards = Table(title="Cards", title_justify="left", show_header=True, expand=False)
+    for name in figures:
+        cards.add_column(name, justify="right")
+    cards.add_row(*figures.values())
+    return cards
 
 
 def _missed_table(stats: Stats, bank: Bank) -> Table:
