@@ -1,15 +1,16 @@
 """Measure the open-answer matcher against human judgments.
 
-    python benchmarks/grading.py [--set FILE] [--runs 200] [--misses] [--smoke]
+    python benchmarks/grading.py [--matcher meaning|words] [--set FILE] [--runs 200] [--misses]
+    python benchmarks/grading.py --calibrate      # fit the meaning matcher's rule
 
 Reads the evaluation set (``benchmarks/grading/answers.yaml``: items, answers, which key points
-each answer makes and the grade a careful human grader gives it), checks every answer with
-``mlops_quiz.grading.check_open`` (``quick`` false: the set does not say how long an answer
-took) and prints, per kind of answer and overall, the precision and recall of "covered" over
-the (answer, key point) judgments and the share of answers whose suggested grade is within one
-of the judged grade. Then the time to check one answer in process: the model answer of the
-bundled open item with the most key-point text, median over ``--runs`` checks, once with the
-matcher's caches warm and once cleared before every check.
+each answer makes and the grade a careful human grader gives it), checks every answer with the
+matcher (``meaning``, the default: ``checking.meaning``; ``words``: ``checking.words`` alone;
+``quick`` false: the set does not say how long an answer took) and prints, per kind of answer
+and overall, the precision and recall of "covered" over the (answer, key point) judgments and
+the share of answers whose suggested grade is within one of the judged grade. Then the time to
+check one answer in process: the model answer of the bundled open item with the most key-point
+text, median over ``--runs`` checks, warm (as in a session).
 
 Accepted alternatives of bundled items come from the bundled bank, matched by key-point text;
 a judged key point the bank no longer has is reported (the bank was reworded: judge again).
@@ -17,6 +18,11 @@ a judged key point the bank no longer has is reported (the bank was reworded: ju
 alternatives (the matcher alone, on the key points' own words). ``--split`` reports one half
 of the set: ``held-out`` by default, ``calibrate`` or ``all``. ``--smoke`` checks the first
 items only and times a few runs, to show the script works.
+
+``--calibrate`` fits the meaning matcher's rule on the calibration half only: a logistic
+regression of "the point is made" on the features of ``checking.meaning`` (plain gradient
+descent from zero, so the same set gives the same weights), and the threshold with the best F1
+of the judgments on that half. It prints the constants to paste into ``checking/meaning.py``.
 """
 
 from __future__ import annotations
@@ -33,8 +39,9 @@ from typing import Any
 import yaml
 
 from mlops_quiz.bank import load_bank
-from mlops_quiz.checking import words as grading
-from mlops_quiz.config import bundled_bank_path
+from mlops_quiz.checking import meaning
+from mlops_quiz.checking.matchers import WORDS, load_meaning
+from mlops_quiz.config import bundled_bank_path, cache_dir
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SET = HERE / "grading" / "answers.yaml"
@@ -115,16 +122,29 @@ def item_points(
     return texts, alternatives, stale
 
 
-def evaluate(
-    path: Path, smoke: bool, show_misses: bool, accept: bool = True, split: str = "all"
-) -> dict[str, Tally]:
-    items, answers = load_set(path)
+def bank_alternatives() -> dict[tuple[str, str], tuple[str, ...]]:
     bank = load_bank([bundled_bank_path()])
-    bank_alternatives = {
+    return {
         (q.id, text): (q.key_point_alternatives[n] if n < len(q.key_point_alternatives) else ())
         for q in bank.questions
         for n, text in enumerate(q.key_points)
     }
+
+
+def checker_for(matcher: str) -> Any:
+    return load_meaning(cache_dir()) if matcher == meaning.MATCHER_MEANING else WORDS
+
+
+def evaluate(
+    path: Path,
+    smoke: bool,
+    show_misses: bool,
+    accept: bool = True,
+    split: str = "all",
+    checker: Any = WORDS,
+) -> dict[str, Tally]:
+    items, answers = load_set(path)
+    alternatives_of = bank_alternatives()
     if smoke:
         keep = set(list(items)[:SMOKE_ITEMS])
         answers = [a for a in answers if a["item"] in keep]
@@ -133,9 +153,9 @@ def evaluate(
     tallies: dict[str, Tally] = defaultdict(Tally)
     stale_points: set[str] = set()
     for answer in answers:
-        texts, alternatives, stale = item_points(items[answer["item"]], bank_alternatives)
+        texts, alternatives, stale = item_points(items[answer["item"]], alternatives_of)
         stale_points.update(stale)
-        check = grading.check_open(answer["text"], texts, alternatives if accept else ())
+        check = checker.check(answer["text"], texts, alternatives if accept else ())
         tally = tallies[answer["kind"]]
         tally.answers += 1
         judged = set(answer["covered"])
@@ -186,33 +206,76 @@ def print_table(tallies: dict[str, Tally]) -> Tally:
     return overall
 
 
-def time_longest(runs: int) -> None:
+def time_longest(runs: int, checker: Any) -> None:
+    """The time to check the model answer of the bundled open item with the most key-point
+    text: warm (key points' embeddings and word caches kept, as in a session)."""
     bank = load_bank([bundled_bank_path()])
     open_items = [q for q in bank.questions if q.type == "open" and q.key_points]
     longest = max(open_items, key=lambda q: sum(len(p) for p in q.key_points))
-    grading.check_question(longest, "warm up: import the libraries")
-
-    def median_ms(clear: bool) -> float:
-        times = []
-        for _ in range(runs):
-            if clear:
-                grading.clear_caches()
-            start = time.perf_counter()
-            grading.check_question(longest, longest.answer)
-            times.append(time.perf_counter() - start)
-        return statistics.median(times) * 1000
-
-    warm, cold = median_ms(False), median_ms(True)
+    checker.check_question(longest, "warm up: import the libraries")
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        checker.check_question(longest, longest.answer)
+        times.append(time.perf_counter() - start)
     print(
         f"checking one answer to {longest.id} ({len(longest.key_points)} key points, "
-        f"a {len(longest.answer)}-character answer), median of {runs}: "
-        f"{warm:.2f} ms warm, {cold:.2f} ms with the caches cleared"
+        f"a {len(longest.answer)}-character answer, "
+        f"{len(meaning.segments(longest.answer))} segments), median of {runs}: "
+        f"{statistics.median(times) * 1000:.1f} ms warm"
     )
+
+
+def calibrate(path: Path, checker: Any) -> None:
+    """Fit the meaning matcher's rule on the calibration half and print its constants."""
+    import numpy as np
+
+    items, answers = load_set(path)
+    alternatives_of = bank_alternatives()
+    rows: list[list[float]] = []
+    truth: list[float] = []
+    for answer in answers:
+        if answer.get("split") != "calibrate" or not any(c.isalnum() for c in answer["text"]):
+            continue
+        texts, alternatives, _ = item_points(items[answer["item"]], alternatives_of)
+        features, _, _ = checker.features(answer["text"], texts, alternatives)
+        rows.extend(features)
+        truth.extend(float(n in answer["covered"]) for n in range(1, len(texts) + 1))
+    x, y = np.array(rows), np.array(truth)
+    means, scales = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z = np.hstack([np.ones((len(x), 1)), (x - means) / scales])
+    weights = np.zeros(z.shape[1])
+    for _ in range(4000):  # gradient descent on the log loss, a little L2 on the weights
+        p = 1 / (1 + np.exp(-z @ weights))
+        weights -= 0.5 * (z.T @ (p - y) / len(y) + 1e-2 * np.r_[0.0, weights[1:]])
+    p = 1 / (1 + np.exp(-z @ weights))
+    best = (0.0, 0.5)
+    for threshold in np.arange(0.30, 0.86, 0.05):
+        said = p >= threshold
+        tp = float((said & (y == 1)).sum())
+        f1 = 2 * tp / (said.sum() + (y == 1).sum())
+        if f1 > best[0] + 1e-9:
+            best = (f1, round(float(threshold), 2))
+    print(f"# {len(x)} judgments of the calibration half; F1 there {best[0]:.3f}")
+    print(f"INTERCEPT = {weights[0]:.4f}")
+    print(f"MEANS = ({', '.join(f'{v:.4f}' for v in means)})")
+    print(f"SCALES = ({', '.join(f'{v:.4f}' for v in scales)})")
+    print(f"WEIGHTS = ({', '.join(f'{v:.4f}' for v in weights[1:])})")
+    print(f"THRESHOLD = {best[1]}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", type=Path, default=DEFAULT_SET, help="the evaluation set")
+    parser.add_argument(
+        "--matcher",
+        choices=(meaning.MATCHER_MEANING, meaning.MATCHER_WORDS),
+        default=meaning.MATCHER_MEANING,
+        help="the open-answer matcher to measure",
+    )
+    parser.add_argument(
+        "--calibrate", action="store_true", help="fit the meaning matcher's rule and print it"
+    )
     parser.add_argument("--runs", type=int, default=200, help="timed checks (median)")
     parser.add_argument("--misses", action="store_true", help="list the wrong judgments")
     parser.add_argument("--smoke", action="store_true", help="a tiny run, to test the script")
@@ -226,12 +289,24 @@ def main(argv: list[str] | None = None) -> int:
         help="the half of the set to report (the matcher is calibrated on the other half)",
     )
     args = parser.parse_args(argv)
+    checker = checker_for(meaning.MATCHER_MEANING if args.calibrate else args.matcher)
+    if args.calibrate:
+        calibrate(args.set, checker)
+        return 0
     tallies = evaluate(
-        args.set, args.smoke, args.misses, accept=not args.no_accept, split=args.split
+        args.set,
+        args.smoke,
+        args.misses,
+        accept=not args.no_accept,
+        split=args.split,
+        checker=checker,
     )
-    print(f"split: {args.split}; accepted alternatives: {'no' if args.no_accept else 'yes'}")
+    print(
+        f"matcher: {args.matcher}; split: {args.split}; "
+        f"accepted alternatives: {'no' if args.no_accept else 'yes'}"
+    )
     print_table(tallies)
-    time_longest(5 if args.smoke else args.runs)
+    time_longest(5 if args.smoke else args.runs, checker)
     return 0
 
 

@@ -152,7 +152,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     runs = [("SM-2", "sm2", 0.9)] + [(f"FSRS at {r:.2f}", "fsrs", r) for r in (0.80, 0.90, 0.95)]
-    truths: list[tuple[str, Truth]] = [("fsrs", FsrsTruth()), ("half-life", HalfLifeTruth())]
+    truths: list[tuple[str, Truth]] = [("FSRS-6", FsrsTruth()), ("half-life", HalfLifeTruth())]
     started = time.perf_counter()
     print(f"{args.items} items, {args.days} days, {args.new} new a day, seed {args.seed}")
     print()

@@ -72,7 +72,7 @@ BUGS = [
     (
         "store: undo keeps passes",
         S + "store/review_log.py",
-        "passes=cards.c.passes - int(row.grade >= PASSING_GRADE),",
+        "passes=cards.c.passes - int(is_pass(row.grade)),",
         "passes=cards.c.passes,",
         "store",
     ),
@@ -93,8 +93,8 @@ BUGS = [
     (
         "checking: substring accepted",
         S + "checking/choices.py",
-        "bool(normalize(g)) and normalize(g) in ok for",
-        "bool(normalize(g)) and any(normalize(g) in a for a in ok) for",
+        "if normalize(typed) == normalize(accepted):",
+        "if normalize(typed) in normalize(accepted):",
         "checking",
     ),
     (
@@ -191,8 +191,8 @@ BUGS = [
     (
         "progress import: the merged log replays same-day repeats as reviews",
         S + "store/moving.py",
-        "                    if row.kind == KIND_REVIEW:\n",
-        '                    if row.kind in (KIND_REVIEW, "repeat"):\n',
+        "            if row.kind == KIND_REVIEW:\n",
+        '            if row.kind in (KIND_REVIEW, "repeat"):\n',
         "across",
     ),
     (

@@ -21,6 +21,7 @@ ENV_VARS = (
     "MLOPS_QUIZ_PROFILE",
     "MLOPS_QUIZ_NOW",
     "MLOPS_QUIZ_DAY_START",
+    "MLOPS_QUIZ_MATCHER",
 )
 
 SMALL_BANK = textwrap.dedent(
@@ -67,6 +68,9 @@ def quiz_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(name, raising=False)
     home = tmp_path / "home"
     monkeypatch.setenv("MLOPS_QUIZ_HOME", str(home))
+    # Open answers are checked by their words unless a test asks for the meaning matcher
+    # (tests/test_meaning.py): the word matcher's verdicts are stated in the README.
+    monkeypatch.setenv("MLOPS_QUIZ_MATCHER", "words")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("TERM", "dumb")

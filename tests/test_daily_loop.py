@@ -135,6 +135,27 @@ def test_reset_of_several_cards_asks_and_keeps_a_backup(
     ]
 
 
+def test_reset_of_several_cards_at_a_terminal_asks_and_no_changes_nothing(
+    script_env: dict[str, str], loop_bank: Path, quiz_home: Path
+) -> None:
+    bank = ["--bank", str(loop_bank)]
+    assert run(["study", *bank], script_env, "first\n5\n" * 3).returncode == 0
+    db = quiz_home / "progress.db"
+    new_cards = "SELECT count(*) FROM cards WHERE due IS NULL"
+    for reply, reset_cards, backups in (("n", 0, 0), ("y", 2, 1)):
+        child = spawn(["reset", "--topic", "alpha", *bank], script_env)
+        child.expect("to reset: 2 cards")
+        child.expect(r"Reset 2 cards to new\?")
+        child.sendline(reply)
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0, child.before
+        assert db_rows(db, new_cards) == [(reset_cards,)], reply
+        assert len(list(quiz_home.glob("progress-before-reset-*.db"))) == backups, reply
+    (kept,) = quiz_home.glob("progress-before-reset-*.db")
+    assert db_rows(kept, new_cards) == [(0,)]
+
+
 # 2. Undo never brings a buried item back ------------------------------------------------------
 
 
@@ -526,7 +547,12 @@ def test_edit_opens_your_item_at_its_line_and_keeps_the_old_bytes_if_invalid(
     bad = {**script_env, "EDITOR": fake_editor(tmp_path, "type: open", "type: essay")}
     refused = run(["edit", "alpha-free", *bank], bad)
     assert refused.returncode == 2
-    assert f"error: {loop_bank}:" in refused.stderr and "essay" in refused.stderr
+    # each problem at the line of its bad field ('type: essay', three times), then what was kept
+    *problems, _kept = refused.stderr.splitlines()
+    assert [line.split(": question ")[0] for line in problems] == [
+        f"error: {loop_bank}:{n}" for n in (9, 16, 22)
+    ]
+    assert all("unknown type 'essay'" in line for line in problems)
     assert refused.stderr.splitlines()[-1] == f"error: {loop_bank}: kept as it was before the edit"
     assert loop_bank.read_bytes() == before
     bundled = run(["edit", "dcai-noisy-labels"], good)
@@ -535,6 +561,58 @@ def test_edit_opens_your_item_at_its_line_and_keeps_the_old_bytes_if_invalid(
         "error: 'dcai-noisy-labels' is in the bundled bank, which is not edited in place; "
         "add your own version with 'mlops-quiz add-question'\n"
     )
+
+
+OWN_BANK_ONE_BAD = """\
+topics:
+  - id: mine
+    title: My own topic
+questions:
+  - id: mine-good
+    topic: mine
+    type: open
+    prompt: A good question?
+    answer: A good answer.
+  - id: mine-bad
+    topic: mine
+    type: essay
+    prompt: A bad one?
+    answer: Its type is no type.
+"""
+
+
+def test_edit_opens_items_of_your_own_bank_with_an_invalid_item_in_it(
+    script_env: dict[str, str], quiz_home: Path, tmp_path: Path
+) -> None:
+    # Every command but validate reads your own bank leniently (README): one invalid item
+    # is a warning, and edit is how it gets fixed.
+    quiz_home.mkdir(parents=True, exist_ok=True)
+    own = quiz_home / "questions.yaml"
+    own.write_text(OWN_BANK_ONE_BAD, encoding="utf-8")
+    before = own.read_bytes()
+    answer_only = {**script_env, "EDITOR": fake_editor(tmp_path, "A good answer.", "Good.")}
+    refused = run(["edit", "mine-good"], answer_only)
+    assert (tmp_path / "args").read_text() == "+5"  # opened at '- id: mine-good'
+    assert refused.returncode == 2
+    errors = [line for line in refused.stderr.splitlines() if line.startswith("error:")]
+    assert errors[0].startswith(f"error: {own}:12: question 'mine-bad': ")
+    assert errors[-1] == f"error: {own}: kept as it was before the edit"
+    assert own.read_bytes() == before
+    bundled = run(["edit", "dcai-noisy-labels"], answer_only)
+    assert bundled.returncode == 2
+    assert bundled.stderr.splitlines()[-1] == (
+        "error: 'dcai-noisy-labels' is in the bundled bank, which is not edited in place; "
+        "add your own version with 'mlops-quiz add-question'"
+    )
+    fixed = {**script_env, "EDITOR": fake_editor(tmp_path, "type: essay", "type: open")}
+    edited = run(["edit", "mine-bad"], fixed)
+    assert edited.returncode == 0, edited.stderr
+    assert (tmp_path / "args").read_text() == "+10"  # opened at '- id: mine-bad'
+    assert edited.stdout.strip() == f"edited mine-bad in {own}"
+    checked = run(["validate"], script_env)
+    assert checked.returncode == 0, checked.stderr
+    listed = run(["list", "--json", "--topic", "mine"], script_env)
+    assert [row["id"] for row in json.loads(listed.stdout)] == ["mine-good", "mine-bad"]
 
 
 # 13. A class's own bank comes first (PostgreSQL) ----------------------------------------------

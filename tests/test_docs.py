@@ -69,3 +69,29 @@ def test_the_scripted_example_works_as_written(script_env, quiz_home: Path):
             ("dcai-ai-system-cloze", 5, "data; model"),
             ("dcai-research-vs-practice", 4, "my answer"),
         ]
+
+
+def test_the_simulation_table_is_what_simulate_prints(script_env):
+    """The README's table of simulated learners is the output of the command it names, as is."""
+    import subprocess
+    import sys
+
+    section = README.split("`benchmarks/simulate.py` compares the schedulers", 1)[1]
+    table = section.split("\n\n| memory |", 1)[1].splitlines()
+    readme_rows = ["| memory |" + table[0]]
+    for line in table[1:]:
+        if not line.startswith("|"):
+            break
+        readme_rows.append(line)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "simulate.py")],
+        env=script_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    printed = [line for line in result.stdout.splitlines() if line.startswith("|")]
+    assert readme_rows == printed
+    assert len(printed) == 2 + 2 * 4  # header, rule, two memories by four schedulers

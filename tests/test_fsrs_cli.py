@@ -183,3 +183,75 @@ def test_stats_predict_retention_under_fsrs_only(script_env, bank: Path):
         ).stdout
     )
     assert (plain["scheduler"], plain["predicted_retention"]) == ("sm2", None)
+
+
+def test_sm2_to_fsrs_and_back_gives_the_same_sm2_state(script_env, bank: Path):
+    """A card studied under SM-2, the profile switched to FSRS and back: every answer is kept
+    and the SM-2 state is the one it had before the switch. Below 4 a card comes back the same
+    day (a repeat, answered 4 here), which is logged but moves nothing."""
+    days = [
+        ("2026-03-02", "2.5\n4\n"),
+        ("2026-03-03", "2.5\n1\n2.5\n4\n"),
+        ("2026-03-04", "2.5\n4\n"),
+        ("2026-03-05", "2.5\n5\n"),
+        ("2026-03-11", "2.5\n3\n2.5\n4\n"),
+    ]
+    for day, answers in days:
+        done = run(
+            ["study", "--bank", str(bank), "--limit", "1"],
+            script_env,
+            answers,
+            MLOPS_QUIZ_NOW=f"{day}T09:00",
+        )
+        assert done.returncode == 0, done.stderr
+    # SM-2 on 4, 1, 4, 5, 3: the 1 is a lapse (repetitions back to 0, EF kept); then intervals
+    # 1, 6 and ceil(6 * 2.6) = 16 days; EF 2.5 + 0.1 - 0.14 = 2.46
+    sm2_state = {
+        "repetitions": 3,
+        "interval": 16,
+        "ef": 2.46,
+        "due": "2026-03-27",
+        "lapses": 1,
+        "memory": {"scheduler": "sm2", "ef": 2.46},
+    }
+    keys = list(sm2_state)
+
+    def state(now: str, **extra: str) -> dict:
+        row = card(script_env, bank, now, **extra)
+        return {key: row[key] for key in keys}
+
+    def history(now: str, **extra: str) -> list[tuple[str, int, str]]:
+        shown = run(
+            ["show", "gaps", "--json", "--bank", str(bank)], script_env, MLOPS_QUIZ_NOW=now, **extra
+        )
+        assert shown.returncode == 0, shown.stderr
+        return [(h["day"], h["grade"], h["kind"]) for h in json.loads(shown.stdout)["history"]]
+
+    assert state("2026-03-11T10:00") == sm2_state
+    answers = history("2026-03-11T10:00")
+    assert len(answers) == 7  # five scheduling reviews and two same-day repeats
+
+    fsrs = {"MLOPS_QUIZ_SCHEDULER": "fsrs"}
+    opened = run(
+        ["study", "--bank", str(bank), "--limit", "0"],
+        script_env,
+        "",
+        MLOPS_QUIZ_NOW="2026-03-11T11:00",
+        **fsrs,
+    )
+    assert opened.returncode == 0, opened.stderr
+    # the library on Good, Again, Good, Easy, Hard after 0, 1, 1, 1 and 6 days: S = 12.68
+    row = card(script_env, bank, "2026-03-11T11:00", **fsrs)
+    assert (row["interval"], row["due"]) == (13, "2026-03-24")
+    assert row["memory"]["stability"] == pytest.approx(12.6830, abs=1e-3)
+    assert history("2026-03-11T11:00", **fsrs) == answers
+
+    back = run(
+        ["study", "--bank", str(bank), "--limit", "0"],
+        script_env,
+        "",
+        MLOPS_QUIZ_NOW="2026-03-11T12:00",
+    )
+    assert back.returncode == 0, back.stderr
+    assert state("2026-03-11T12:00") == sm2_state
+    assert history("2026-03-11T12:00") == answers

@@ -9,7 +9,7 @@ file, keeping every other byte.
 
 from __future__ import annotations
 
-from mlops_quiz.bank.entries import parse_file, parse_text, parse_text_lenient
+from mlops_quiz.bank.entries import parse_file, parse_text, parse_text_lenient, question_line
 from mlops_quiz.bank.fields import MAX_CHOICES, MAX_ID_LENGTH, MAX_LENGTHS
 from mlops_quiz.bank.loading import Parse, combine, load_bank
 from mlops_quiz.bank.model import (
@@ -55,6 +55,7 @@ __all__ = [
     "parse_file",
     "parse_text",
     "parse_text_lenient",
+    "question_line",
     "read_bytes",
     "read_text",
 ]

@@ -310,3 +310,27 @@ def parse_text_lenient(text: str, name: str) -> tuple[list[Topic], list[Question
     reader = _FileReader(name)
     topics, questions = reader.read(root)
     return topics, questions, reader.problems.lines, reader.left_out
+
+
+def question_line(text: str, question_id: str) -> int | None:
+    """The line where the question with this id starts, valid or not (``edit`` opens one left
+    out as invalid, to fix it); None if the file has none, or is no YAML."""
+    from yaml import MappingNode, ScalarNode, SequenceNode
+
+    def scalar(node: object, value: str) -> bool:
+        return isinstance(node, ScalarNode) and node.value == value
+
+    try:
+        root = compose(text, "")
+    except BankError:
+        return None
+    if not isinstance(root, MappingNode):
+        return None
+    for key, items in root.value:
+        if scalar(key, "questions") and isinstance(items, SequenceNode):
+            for item in items.value:
+                if isinstance(item, MappingNode) and any(
+                    scalar(k, "id") and scalar(v, question_id) for k, v in item.value
+                ):
+                    return int(item.start_mark.line) + 1
+    return None

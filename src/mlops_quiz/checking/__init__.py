@@ -1,8 +1,9 @@
 """Checking a typed answer: is it right, how much of it, and what grade to suggest.
 
 ``choices`` checks mcq and cloze answers; ``words`` checks an open answer against the item's
-key points by their words; ``grade`` is the one rule that turns how much was right into the
-suggested grade, for every item type.
+key points by their words (its word tables in ``vocabulary``); ``grade`` is the one rule that
+turns how much was right into the suggested grade, for every item type. ``model`` is the
+sentence-embedding model for checking by meaning, not yet used by the checker.
 """
 
 from __future__ import annotations

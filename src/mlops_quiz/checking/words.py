@@ -129,6 +129,8 @@ class OpenCheck:
     points: tuple[PointResult, ...]
     suggested: int | None
     empty: bool
+    matcher: str = "words"
+    """Which matcher judged the points: ``words`` alone, or ``meaning`` (``checking.meaning``)."""
 
     @property
     def made(self) -> int:

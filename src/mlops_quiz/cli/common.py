@@ -249,7 +249,7 @@ def describer(settings: Settings, store: Any, day: Any) -> Any:
     """How ``list`` and ``show`` describe a card under the profile's scheduler: a function of
     the question id and card state. The log is read only for a scheduler that needs it."""
     scheduler = profile_scheduler(settings, store)
-    past = store.scheduling_reviews(settings.profile) if scheduler.name != "sm2" else {}
+    past = store.scheduling_reviews(settings.profile) if scheduler.reads_log else {}
     return lambda qid, state: scheduler.describe(state, day, past.get(qid, []))
 
 

@@ -9,8 +9,15 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from mlops_quiz.cli.common import BankOption, app, reports_errors, warn
-from mlops_quiz.errors import BadInputError
+from mlops_quiz.cli.common import (
+    BankOption,
+    app,
+    load_questions,
+    reports_errors,
+    resolve_settings,
+    warn,
+)
+from mlops_quiz.errors import BadInputError, BankError
 from mlops_quiz.text import counted, visible
 
 if TYPE_CHECKING:
@@ -210,16 +217,20 @@ def edit(
     import shlex
     import subprocess
 
-    from mlops_quiz.bank import load_bank
-    from mlops_quiz.config import bank_paths, bundled_bank_path
-    from mlops_quiz.errors import BankError
+    from mlops_quiz.bank import load_bank, question_line, read_text
+    from mlops_quiz.config import bundled_bank_path, user_bank_path
 
-    paths = bank_paths(bank)
-    loaded = load_bank(paths, topics_from=bundled_bank_path())
-    question = loaded.by_id().get(question_id)
-    if question is None:
+    settings = resolve_settings(None, bank, None)
+    paths = settings.bank_paths
+    # your own bank leniently, as every command reads it: its invalid items are edited too
+    question = load_questions(settings).by_id().get(question_id)
+    own = user_bank_path()
+    if question is not None:
+        target, line = Path(question.file), question.line
+    elif own in paths and (left_out := question_line(read_text(own), question_id)):
+        target, line = own, left_out
+    else:
         raise BadInputError(f"no question with id {question_id!r} in the loaded banks")
-    target = Path(question.file)
     if target.resolve() == bundled_bank_path().resolve():
         raise BadInputError(
             f"{question_id!r} is in the bundled bank, which is not edited in place; "
@@ -229,7 +240,7 @@ def edit(
     if not editor:
         raise BadInputError("set $EDITOR to the editor to use")
     before = target.read_bytes()
-    subprocess.run([*shlex.split(editor), f"+{question.line}", str(target)], check=False)
+    subprocess.run([*shlex.split(editor), f"+{line}", str(target)], check=False)
     try:
         load_bank(paths, topics_from=bundled_bank_path())
     except BankError as problems:

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
     from mlops_quiz.bank import Question
+    from mlops_quiz.checking.matchers import Loader
+    from mlops_quiz.checking.words import OpenCheck
+    from mlops_quiz.config import Settings
     from mlops_quiz.store import Store
 
 
@@ -106,7 +109,7 @@ def study(
             suspend_leeches=settings.suspend_leeches,
             scheduler=profile_scheduler(settings, store),
         )
-        study_loop.run(session, questions, render.console())
+        study_loop.run(session, questions, render.console(), matcher=open_matcher(settings))
 
 
 def _held(store: Store) -> AbstractContextManager[None]:
@@ -149,27 +152,39 @@ def check(
         if sys.stdin.isatty():
             raise BadInputError("give the answer with --answer or on standard input")
         answer = sys.stdin.read().rstrip("\r\n")
-    verdict = answer_verdict(question, answer)
+    verdict, points = answer_verdict(question, answer, open_matcher(settings))
     if json_output:
         print_json(verdict)
         return
-    _print_verdict(question, answer, verdict)
+    _print_verdict(question, answer, verdict, points)
 
 
-def answer_verdict(question: Question, answer: str) -> dict[str, Any]:
-    """What ``check --json`` prints for one answer (see the README)."""
+def open_matcher(settings: Settings) -> Loader:
+    """The checker of open answers the settings choose (loaded when first needed)."""
+    from mlops_quiz.checking.matchers import Loader
+    from mlops_quiz.config import cache_dir
+
+    return Loader(settings.matcher, cache_dir(), warn)
+
+
+def answer_verdict(
+    question: Question, answer: str, matcher: Loader
+) -> tuple[dict[str, Any], OpenCheck | None]:
+    """What ``check --json`` prints for one answer (see the README), and an open answer's
+    key points as checked."""
     from mlops_quiz.checking import NotAnAnswer, check_answer
+    from mlops_quiz.checking.matchers import WORDS
 
     result: dict[str, Any] = {"id": question.id, "type": question.type}
     if question.type == "open":
-        from mlops_quiz.checking.words import check_question
-
-        found = check_question(question, answer)
+        checker = matcher.checker() if question.key_points else WORDS
+        found = checker.check_question(question, answer)
+        result["matcher"] = found.matcher
         result["suggested_grade"] = found.suggested
         result["key_points"] = [{"text": p.text, "covered": p.covered} for p in found.points]
         result["coverage"] = found.coverage
         result["correct"] = None
-        return result
+        return result, found
     try:
         verdict = check_answer(question, answer)
     except NotAnAnswer as problem:
@@ -179,18 +194,16 @@ def answer_verdict(question: Question, answer: str) -> dict[str, Any]:
     result["key_points"] = []
     result["coverage"] = verdict.share
     result["correct"] = verdict.correct
-    return result
+    return result, None
 
 
-def _print_verdict(question: Question, answer: str, verdict: dict[str, Any]) -> None:
+def _print_verdict(
+    question: Question, answer: str, verdict: dict[str, Any], found: OpenCheck | None
+) -> None:
     from mlops_quiz.checking import check_answer
     from mlops_quiz.ui import render
 
-    points = None
-    if question.type == "open" and question.key_points:
-        from mlops_quiz.checking.words import check_question
-
-        points = check_question(question, answer)
+    points = found if question.key_points else None
     panel = render.reveal_panel(question, answer, check_answer(question, answer), points=points)
     con = render.console()
     con.print(panel)

@@ -20,7 +20,7 @@ from mlops_quiz.cli.common import (
     resolve_settings,
     warn,
 )
-from mlops_quiz.errors import BadInputError
+from mlops_quiz.errors import BadInputError, DatabaseBusyError, StoreError
 from mlops_quiz.text import counted, visible
 
 if TYPE_CHECKING:
@@ -300,8 +300,6 @@ def _restore_keeping(store: Store, prepared: Path, kept: Path) -> bool:
     of what it replaces is removed only when nothing was changed (another process held the
     lock); whenever the live file may have changed it stays, and the error says where.
     Returns whether a Ctrl-C came during the copy."""
-    from mlops_quiz.errors import DatabaseBusyError, StoreError
-
     try:
         with deferred_interrupt() as received:
             store.restore(prepared)

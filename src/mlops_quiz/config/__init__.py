@@ -91,6 +91,7 @@ class Settings:
     scheduler: str = "sm2"
     desired_retention: float = 0.9
     fuzz: bool = False
+    matcher: str = "meaning"
     sources: dict[str, str] = field(default_factory=dict)
     """Where each setting came from: option, environment, file or default."""
 
@@ -119,5 +120,6 @@ class Settings:
             scheduler=lasting["scheduler"].value,
             desired_retention=lasting["desired_retention"].value,
             fuzz=lasting["fuzz"].value,
+            matcher=lasting["matcher"].value,
             sources={key: item.source for key, item in lasting.items()},
         )

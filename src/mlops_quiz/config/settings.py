@@ -170,6 +170,15 @@ SETTINGS: dict[str, Setting] = {
             "under FSRS, spread intervals a little (as Anki does) so cards learnt together part",
         ),
         Setting(
+            "matcher",
+            "meaning",
+            "MLOPS_QUIZ_MATCHER",
+            None,
+            _choice("meaning", "words"),
+            "meaning or words",
+            "open answers checked by meaning (words and the sentence model) or by words alone",
+        ),
+        Setting(
             "colour",
             True,
             "NO_COLOR",

@@ -84,6 +84,7 @@ class Fsrs:
     """FSRS with the given parameters (FSRS-6's defaults if none) and desired retention."""
 
     name = NAME
+    reads_log = True
 
     def __init__(
         self,

@@ -15,6 +15,9 @@ PastReview = tuple[date, int]
 
 class Scheduler(Protocol):
     name: str
+    reads_log: bool
+    """Whether the scheduler needs a card's past reviews (FSRS); SM-2's state says it all, so
+    the log is not read for it."""
 
     def next_state(
         self,

@@ -133,6 +133,7 @@ class Sm2:
     """SM-2 as a scheduler: the log before a review does not matter, the state says it all."""
 
     name = "sm2"
+    reads_log = False
 
     def next_state(
         self,

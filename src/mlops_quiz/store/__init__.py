@@ -9,7 +9,8 @@ The package's files say what each part does: ``schema`` (tables, rows), ``migrat
 ``sqlite_files`` (checks on SQLite files, WAL, private modes), ``base`` (opening, transactions),
 ``cards`` (card states), ``card_flags`` (suspend, bury, reset, rename), ``review_log``
 (answers), ``upkeep`` (backup, restore, prune), ``moving`` (history out and in),
-``rescheduling`` (cards recomputed for another scheduler), ``classroom`` (a class on
+``rescheduling`` (cards recomputed for another scheduler), ``session_lock`` (the lock an open
+session holds, so restore refuses), ``classroom`` (a class on
 PostgreSQL: roles, row-level security, the published bank) and ``class_report`` (what the
 teacher reads). ``Store`` joins them: the rest of the code talks to it.
 """

@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING
 
 from mlops_quiz.bank import Bank, Question, choice_letter
 from mlops_quiz.checking import Check, NotAnAnswer, check_answer, is_quick
-from mlops_quiz.checking.words import check_question, is_empty, suggest_grade
+from mlops_quiz.checking.matchers import WORDS, Loader, OpenChecker
+from mlops_quiz.checking.words import is_empty, suggest_grade
 from mlops_quiz.errors import AnsweredElsewhereError
 from mlops_quiz.scheduling import GRADE_MAX, GRADE_MIN
 from mlops_quiz.store.schema import format_points_made
@@ -102,12 +103,14 @@ class PointMarks:
         return format_points_made(self.made)
 
 
-def check_points(q: Question, typed: str, seconds: float) -> PointMarks | None:
+def check_points(
+    q: Question, typed: str, seconds: float, checker: OpenChecker = WORDS
+) -> PointMarks | None:
     """The key points an open answer made, or None for another type or no key points."""
     if q.type != "open" or not q.key_points:
         return None
     quick = is_quick(seconds, q, typed)
-    return PointMarks(check_question(q, typed, quick=quick), quick)
+    return PointMarks(checker.check_question(q, typed, quick=quick), quick)
 
 
 def open_suggestion(q: Question, typed: str) -> int | None:
@@ -256,19 +259,29 @@ def random_source() -> random.Random:
     return random.Random(seed) if seed else random.Random()
 
 
-def run(session: StudySession, bank: Bank, con: Console, reader: Reader | None = None) -> None:
-    """Ask items until the queue is empty or the learner stops; then print the summary."""
+def run(
+    session: StudySession,
+    bank: Bank,
+    con: Console,
+    reader: Reader | None = None,
+    matcher: Loader | None = None,
+) -> None:
+    """Ask items until the queue is empty or the learner stops; then print the summary.
+
+    ``matcher`` checks open answers; its model loads in the background from the start."""
     if session.total == 0:
         next_due = session.summary().next_due
         con.print(render.nothing_to_study(session.empty_reason(), next_due, session.today))
         return
     reader = reader or Reader.for_stdin(con)
+    if matcher is not None and session.has_open_items():
+        matcher.start()
     rng = random_source()
     con.print(render.session_header(session))
     con.print(render.grade_legend() if session.first else render.legend_reminder())
     try:
         while (item := session.next_item()) is not None:
-            ask(session, item, bank, con, reader, rng)
+            ask(session, item, bank, con, reader, rng, matcher)
     except (EndSession, KeyboardInterrupt):
         pass  # Ctrl-C while something is drawn or saved ends the session the same way
     con.print(render.summary(session.summary(), session.today))
@@ -281,6 +294,7 @@ def ask(
     con: Console,
     reader: Reader,
     rng: random.Random,
+    matcher: Loader | None = None,
 ) -> None:
     """One item: question, answer, reveal, grade. Returns early when an answer is undone."""
     q = item.question
@@ -301,7 +315,8 @@ def ask(
         return
     seconds = time.monotonic() - started
     duration_ms = int(seconds * 1000)
-    marks = check_points(q, typed, seconds)
+    checker = matcher.checker() if matcher and q.type == "open" and q.key_points else WORDS
+    marks = check_points(q, typed, seconds, checker)
     points = marks.found if marks else None
     full = render.reveal_panel(q, typed, check, order, points=points)
     shown: RenderableType = full

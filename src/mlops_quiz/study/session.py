@@ -194,6 +194,10 @@ class StudySession:
         """Items asked so far plus those still to come (grows with repeats)."""
         return len(self.history) + len(self.queue) + (self.current is not None)
 
+    def has_open_items(self) -> bool:
+        """Whether an open item with key points is still to be asked (its answer is checked)."""
+        return any(i.question.type == "open" and i.question.key_points for i in self.queue)
+
     @property
     def repeats_queued(self) -> int:
         """Same-day repeats still to come in this session."""
@@ -219,8 +223,8 @@ class StudySession:
 
     def past_of(self, question_id: str) -> list[PastReview]:
         """The card's scheduling reviews so far, for a scheduler that reads them (FSRS)."""
-        if isinstance(self.scheduler, scheduling.Sm2):
-            return []  # SM-2's state says it all: no need to read the log
+        if not self.scheduler.reads_log:
+            return []
         return self.store.scheduling_reviews(self.profile, [question_id]).get(question_id, [])
 
     def intervals(self, item: Item) -> dict[int, int] | None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from mlops_quiz.bank import QUESTION_FIELDS, Bank, Question, choice_letter
+from mlops_quiz.bank import QUESTION_FIELDS, Bank, Question, choice_letter, parse_text
 from mlops_quiz.errors import BadInputError, BankError
 from mlops_quiz.transfer import MAX_SHEET_BYTES, read_import
 
@@ -350,7 +350,6 @@ def _topic_problem(item: dict[str, Any], bank: Bank, deck: str) -> str | None:
 
 def _check(item: dict[str, Any]) -> list[str]:
     """The bank's own checks on one item, without the ``FILE:LINE:`` they would carry."""
-    from mlops_quiz.bank import parse_text
     from mlops_quiz.bank.authoring import item_yaml
 
     if any(len(str(v)) > MAX_CELL for v in item.values()):
