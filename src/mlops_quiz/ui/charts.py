@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mlops_quiz.bank import Bank, cloze_text
+from mlops_quiz.text import shorten
 from mlops_quiz.ui.render import literal
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def stats_view(stats: Stats, bank: Bank, width: int = 80) -> Group:
             prompt = qid if question is None else question.prompt
             if question is not None and question.type == "cloze":
                 prompt = cloze_text(prompt)
-            lapsed.add_row(literal(_shorten(prompt, 70)), str(n))
+            lapsed.add_row(literal(shorten(prompt, 70)), str(n))
         parts.append(lapsed)
     if stats.most_missed:
         parts.append(_missed_table(stats, bank))
@@ -139,14 +140,9 @@ def _missed_table(stats: Stats, bank: Bank) -> Table:
         question = by_id.get(m.question_id)
         prompt = m.question_id if question is None else question.prompt
         missed.add_row(
-            literal(m.key_point), literal(_shorten(prompt, 70)), f"{m.missed} of {m.answers}"
+            literal(m.key_point), literal(shorten(prompt, 70)), f"{m.missed} of {m.answers}"
         )
     return missed
-
-
-def _shorten(text: str, width: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 def class_report_view(report: ClassReportResult, rows: int = 40) -> Group:

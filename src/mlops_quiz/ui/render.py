@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+import textwrap
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ from rich.text import Text
 from mlops_quiz.bank import Bank, Question, choice_letter, cloze_text
 from mlops_quiz.checking import other_answers
 from mlops_quiz.scheduling import GRADE_MEANINGS, CardState, needs_repeat
-from mlops_quiz.text import visible
+from mlops_quiz.text import LIST_ITEM, reflow, visible
 
 if TYPE_CHECKING:
     from mlops_quiz.checking import Check
@@ -33,6 +34,43 @@ def literal(text: str, style: str = "") -> Text:
     """Text shown exactly as written: no markup, hidden characters (escape sequences, bidi and
     zero-width marks) made visible by ``text.visible``."""
     return Text(visible(text), style=style)
+
+
+def prose(text: str, style: str = "") -> Group:
+    """Bank text (a prompt, an answer, a choice, a key point) reflowed by ``text.reflow`` to
+    the width it is drawn in: paragraphs wrap at that width, and a list item's wrapped lines
+    hang under its text, past its marker."""
+    parts: list[Any] = []
+    for line in reflow(text).split("\n"):
+        item = LIST_ITEM.match(line)
+        if item:
+            parts.append(hanging(literal(item.group(0), style), literal(line[item.end() :], style)))
+        else:
+            parts.append(literal(line, style))
+    return Group(*parts)
+
+
+def hanging(lead: Text, body: Text, *after: Text, one_line: bool = False) -> Table:
+    """``lead`` (a mark, a letter, a number) with ``body`` beside it: the body's wrapped lines
+    keep under its first one. ``one_line`` cuts the body to one line with an ellipsis, and
+    ``after`` (a note such as "← your choice") stays whole beside it."""
+    grid = Table.grid()
+    grid.add_column(no_wrap=True, width=lead.cell_len)
+    grid.add_column(overflow="fold")
+    for note in after:
+        grid.add_column(no_wrap=True, width=note.cell_len)
+    if one_line:
+        body = body.copy()
+        body.no_wrap, body.overflow = True, "ellipsis"
+    grid.add_row(lead, body, *after)
+    return grid
+
+
+def title_text(text: str, style: str = "") -> Text:
+    """A panel's title from outside text: cut with an ellipsis when wider than the panel."""
+    title = literal(" ".join(text.split()), style)
+    title.overflow = "ellipsis"
+    return title
 
 
 def console(stderr: bool = False) -> Console:
@@ -88,20 +126,18 @@ def question_panel(
     q = item.question
     topic = bank.topics.get(q.topic)
     body: list[Any] = []
-    if q.type == "cloze":
-        body.append(literal(cloze_text(q.prompt), "bold"))
-    else:
-        body.append(literal(q.prompt, "bold"))
+    body.append(prose(cloze_text(q.prompt) if q.type == "cloze" else q.prompt, "bold"))
     if q.type == "mcq":
         body.append(Text(""))
         for n, (_, choice) in enumerate(shown_choices(q, order)):
-            body.append(Text(f"  {choice_letter(n)}) ", style="cyan") + literal(choice))
+            letter = Text(f"  {choice_letter(n)}) ", style="cyan")
+            body.append(hanging(letter, literal(reflow(choice))))
     state = session.state_of(q.id)
     status = {"repeat": "again today", "cram": "cram"}.get(item.kind) or (
         "new" if state.is_new else f"review · every {state.interval} d"
     )
     place = f"{item.number} of {session.planned}" if item.number else "repeat"
-    title = literal(topic.title if topic else q.topic, "bold magenta")
+    title = title_text(topic.title if topic else q.topic, "bold magenta")
     return Panel(
         Group(*body),
         title=title,
@@ -136,7 +172,9 @@ def _verdict(check: Check) -> Text:
     return Text(f"✗ not quite ({check.share:.0%} right)", style="bold red")
 
 
-def _choice_lines(q: Question, check: Check | None, order: Sequence[int] | None) -> list[Text]:
+def _choice_lines(
+    q: Question, check: Check | None, order: Sequence[int] | None, one_line: bool = False
+) -> list[Table]:
     lines = []
     chosen = check.chosen if check is not None else frozenset()
     for n, (index, choice) in enumerate(shown_choices(q, order)):
@@ -148,18 +186,20 @@ def _choice_lines(q: Question, check: Check | None, order: Sequence[int] | None)
         else:
             mark, note = " ", ""
         style = "green" if right else ("red" if picked else "dim")
-        line = (
-            Text(f" {mark} ", style=style) + Text(f"{choice_letter(n)}) ") + literal(choice, style)
-        )
-        if note:
-            line.append(f"  ← {note}", style=style)
-        lines.append(line)
+        lead = Text(f" {mark} ", style=style) + Text(f"{choice_letter(n)}) ")
+        noted = Text(f"  ← {note}", style=style) if note else Text("")
+        if one_line:
+            lines.append(hanging(lead, literal(reflow(choice), style), noted, one_line=True))
+        else:
+            lines.append(hanging(lead, literal(reflow(choice), style) + noted))
     return lines
 
 
-def _gap_lines(q: Question, check: Check | None) -> list[Any]:
+def _gap_lines(q: Question, check: Check | None, also: int = 0) -> list[Any]:
+    """The prompt with its gaps filled, then a row per gap; ``also``: 0 lists every other
+    accepted answer, 1 fits them on one line, 2 leaves them out."""
     filled = Text()
-    pieces = re.split(r"(\{\{.*?\}\})", q.prompt, flags=re.DOTALL)
+    pieces = re.split(r"(\{\{.*?\}\})", reflow(q.prompt), flags=re.DOTALL)
     gap = 0
     for piece in pieces:
         if piece.startswith("{{") and piece.endswith("}}"):
@@ -170,8 +210,8 @@ def _gap_lines(q: Question, check: Check | None) -> list[Any]:
             filled.append_text(literal(piece))
     lines: list[Any] = [filled]
     table = Table.grid(padding=(0, 1))
-    for _ in range(3):
-        table.add_column()
+    table.add_column(no_wrap=True)
+    table.add_column()
     for n, accepted in enumerate(q.gaps):
         given = check.given[n] if check else ""
         ok = bool(check and check.parts[n])
@@ -182,26 +222,34 @@ def _gap_lines(q: Question, check: Check | None) -> list[Any]:
         else:
             said = Text("• ", style="yellow") + Text(f"(empty) → {accepted[0]}")
         others = other_answers(accepted, given if ok else "")
-        also = literal("also accepted: " + " / ".join(others), "dim") if others else Text("")
-        table.add_row(Text(f"gap {n + 1}", style="bold"), said, also)
+        if others and also < 2:
+            said.append_text(literal("  also accepted: " + " / ".join(others), "dim"))
+        if also:
+            said.no_wrap, said.overflow = True, "ellipsis"
+        table.add_row(Text(f"gap {n + 1}", style="bold"), said)
     lines.append(table)
     return lines
 
 
 def key_point_lines(
-    points: Sequence[str], made: Sequence[bool], found: Sequence[bool] | None = None
-) -> list[Text]:
+    points: Sequence[str],
+    made: Sequence[bool],
+    found: Sequence[bool] | None = None,
+    one_line: bool = False,
+) -> list[Any]:
     """The key points as a numbered checklist, ✓ made or ✗ missing (readable without colour);
     a mark that differs from what the checker ``found`` says "(corrected)"."""
     count = sum(made)
     missing = len(points) - count
-    lines = [Text(f"Key points (✓ made, ✗ missing): {count} made, {missing} missing", "bold")]
+    lines: list[Any] = [
+        Text(f"Key points (✓ made, ✗ missing): {count} made, {missing} missing", "bold")
+    ]
     for n, (point, ok) in enumerate(zip(points, made, strict=True), 1):
         mark, style = ("✓", "green") if ok else ("✗", "red")
-        line = Text(f"  {mark} {n}. ", style=style) + literal(point)
+        body = literal(reflow(point))
         if found is not None and found[n - 1] != ok:
-            line.append("  (corrected)", style="yellow")
-        lines.append(line)
+            body.append("  (corrected)", style="yellow")
+        lines.append(hanging(Text(f"  {mark} {n}. ", style=style), body, one_line=one_line))
     return lines
 
 
@@ -238,6 +286,9 @@ def highlighted_answer(typed: str, result: OpenCheck) -> Text:
     return text
 
 
+SHORTENED = "Shortened: f shows it in full."
+
+
 def reveal_panel(
     q: Question,
     typed: str,
@@ -245,51 +296,61 @@ def reveal_panel(
     order: Sequence[int] | None = None,
     answer_lines: int | None = None,
     points: OpenCheck | None = None,
+    compact: int = 0,
+    width: int = 80,
 ) -> Panel:
-    """The model answer and how the typed one compares. ``answer_lines`` shortens the reveal
-    for a small screen: the key points stay, the answer text is cut to that many lines (or left
-    out when there are key points) and ``f`` at the grade prompt shows it in full. ``points``,
+    """The model answer and how the typed one compares. To fit a small screen the reveal is
+    shortened (``f`` at the grade prompt shows it in full): ``answer_lines`` cuts the answer
+    text to that many lines of a panel ``width`` wide (0 leaves it out, as does any shortening
+    when there are key points); ``compact`` 1 keeps each choice, gap and key point to one line,
+    2 also leaves out the other accepted answers and the echo of the typed answer. ``points``,
     the check of an open answer, shows the key points as a checklist and where each was found
     in the echo of the answer."""
     body: list[Any] = []
     if check is not None:
         body.append(_verdict(check))
     if q.type == "mcq":
-        body.extend(_choice_lines(q, check, order))
+        body.extend(_choice_lines(q, check, order, one_line=compact > 0))
     elif q.type == "cloze":
-        body.extend(_gap_lines(q, check))
-    if typed and points is not None:
+        body.extend(_gap_lines(q, check, also=compact))
+    if typed and compact < 2 and points is not None:
         body.append(Text("You wrote: ", style="dim") + highlighted_answer(typed, points))
-    elif typed and q.type != "mcq":
+    elif typed and compact < 2 and q.type != "mcq":
         body.append(Text("You wrote: ", style="dim") + literal(typed, "italic"))
-    shortened = answer_lines is not None
+    shortened = answer_lines is not None or compact > 0
     if q.answer:
-        text = q.answer
-        if shortened and q.key_points:
-            text = ""
-        elif shortened and answer_lines is not None:
-            kept = text.splitlines()[: max(1, answer_lines)]
-            text = "\n".join(kept) + (" …" if kept != text.splitlines() else "")
-        if text:
+        answer: Any = prose(q.answer)
+        if shortened and (q.key_points or not answer_lines):
+            answer = None
+        elif answer_lines is not None:
+            answer = _cut_lines(reflow(q.answer), answer_lines, width - 6)
+        if answer is not None:
             if body:
                 body.append(Text(""))
-            body.append(literal(text))
+            body.append(answer)
     if q.key_points and points is not None:
         body.append(Text(""))
-        body.extend(key_point_lines(q.key_points, [p.covered for p in points.points]))
+        made = [p.covered for p in points.points]
+        body.extend(key_point_lines(q.key_points, made, one_line=compact > 0))
     elif q.key_points:
         body.append(Text(""))
         body.append(Text("Key points", style="bold"))
         for point in q.key_points:
-            body.append(Text("  • ") + literal(point))
+            body.append(hanging(Text("  • "), literal(reflow(point)), one_line=compact > 0))
     if shortened:
-        body.append(Text(""))
-        body.append(
-            Text("The answer is long: type f at the grade prompt to read it in full.", "dim")
-        )
+        body.append(Text(SHORTENED, "dim"))
     border = "cyan" if check is None else ("green" if check.correct else "red")
     title = "Answer" if check is None else ("Answer · right" if check.correct else "Answer · wrong")
     return Panel(Group(*body), title=title, title_align="left", border_style=border, padding=(0, 2))
+
+
+def _cut_lines(text: str, lines: int, width: int) -> Text:
+    """``text`` wrapped at ``width``, cut after ``lines`` lines (at a word, with " …")."""
+    wrapped = [w for line in text.split("\n") for w in (textwrap.wrap(line, width) or [""])]
+    kept = wrapped[: max(1, lines)]
+    if len(kept) < len(wrapped):
+        kept[-1] = (textwrap.wrap(kept[-1], width - 2) or [""])[0] + " …"
+    return literal("\n".join(kept))
 
 
 def grade_legend() -> Text:
