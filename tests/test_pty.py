@@ -112,3 +112,55 @@ def test_add_question_asks_for_missing_fields_at_a_terminal(script_env, small_ba
 
     added = load_bank([small_bank]).by_id()["why-keep-a-review-log"]
     assert added.topic == "more" and added.key_points == ("audit", "undo")
+
+
+def test_add_question_asks_again_at_the_field_that_is_wrong(script_env, small_bank: Path):
+    # issue 22, point 8: a mistake is asked again where it was made; nothing typed is lost
+    args = ["add-question", "--bank", str(small_bank), "--topic", "more"]
+    child = spawn([*args, "--type", "mcq"], script_env)
+    child.expect("Prompt: ")
+    child.sendline("what is mlops?")  # already in the bank: said at once, prompt asked again
+    child.expect("this question is already in the bank as 'open-one'; type another prompt")
+    child.expect("Prompt: ")
+    child.sendline("Which are stores of a review log?")
+    child.expect(r"Choice a\) \(empty to finish\): ")
+    child.sendline("SQLite")
+    child.expect(r"Choice b\) \(empty to finish\): ")
+    child.sendline("")  # one choice only: asked for the second, the first is kept
+    child.expect("an mcq needs at least 2 choices")
+    child.expect(r"Choice b\) \(empty to finish\): ")
+    child.sendline("A sticky note")
+    child.expect(r"Choice c\) \(empty to finish\): ")
+    child.sendline("")
+    child.expect(r"Correct letters \(a to b, e.g. b or a,c\): ")
+    child.sendline("a,b")  # every choice right: asked again
+    child.expect("an mcq needs at least one wrong choice")
+    child.expect(r"Correct letters \(a to b, e.g. b or a,c\): ")
+    child.sendline("a")
+    child.expect(f"added which-are-stores-of-a-review-log to {small_bank}")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    from mlops_quiz.bank import load_bank
+
+    added = load_bank([small_bank]).by_id()["which-are-stores-of-a-review-log"]
+    assert added.choices == ("SQLite", "A sticky note") and added.correct == (0,)
+
+
+def test_add_question_asks_again_for_a_cloze_text_with_an_unclosed_gap(
+    script_env, small_bank: Path
+):
+    args = ["add-question", "--bank", str(small_bank), "--topic", "more", "--type", "cloze"]
+    child = spawn(args, script_env)
+    child.expect(r"Text with \{\{gaps\}\}: ")
+    child.sendline("Logs live in {{SQLite")
+    child.expect(r"a '\{\{' is not closed by '\}\}' \(or a '\}\}' not opened\); type the text")
+    child.expect(r"Text with \{\{gaps\}\}: ")
+    child.sendline("Logs live in plain text.")
+    child.expect(r"a cloze needs at least one gap written \{\{answer\}\}")
+    child.expect(r"Text with \{\{gaps\}\}: ")
+    child.sendline("Logs live in {{SQLite|sqlite3}}.")
+    child.expect(f"added logs-live-in-sqlite-sqlite3 to {small_bank}")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

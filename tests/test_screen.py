@@ -161,7 +161,7 @@ LONG_BANK = (
         answer: |
     """
     )
-    + "".join(f"      Line {n} of the model answer.\n" for n in range(1, 41))
+    + "".join(f"      Line {n} of the model answer.\n\n" for n in range(1, 41))  # paragraphs
     + textwrap.indent("key_points: [scope the project, collect data, train, deploy]\n", "    ")
 )
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import subprocess
 import textwrap
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from conftest import console_script
-from screen import TerminalSession
+from screen import TerminalSession, words_broken
 
 ANSWER = "Your answer (Enter to reveal): "
 FIX = "+n/-n fix a mark, "
@@ -139,3 +140,93 @@ def test_a_pager_that_is_not_there_shows_the_text(script_env, tmp_path: Path, pa
         term.sendline("4")
         term.wait_for("Session over")
         assert term.wait_for_exit() == 0
+
+
+# ---------------------------------------------------------------- 3. the legend
+
+LEGEND_LINE = "0  complete blackout"
+REMINDER = "Grades 0 (blackout) to 5 (perfect) · :? shows the help"
+
+
+@pytest.mark.parametrize("cols", [100, 40])
+def test_the_legend_opens_only_a_profiles_first_session(script_env, small_bank: Path, cols: int):
+    args = ["study", "--bank", str(small_bank), "--new", "1"]
+    with TerminalSession(args, script_env, rows=24, cols=cols) as term:
+        term.wait_for_prompt(ANSWER)
+        assert any(line.strip() == LEGEND_LINE for line in term.lines)
+        term.sendline(":q")
+        assert term.wait_for_exit() == 0
+    assert run(["study", "--bank", str(small_bank), "--limit", "1"], script_env, "x\n3\n").stdout
+    with TerminalSession(args, script_env, rows=24, cols=cols) as term:
+        term.wait_for_prompt(ANSWER)  # the repeat owed from the session before
+        assert not any(LEGEND_LINE in line for line in term.lines)
+        assert term.lines[0].startswith("Ahead:")  # still on the screen
+        assert REMINDER.split(" · ")[0] in term.text
+        assert words_broken(term) == []
+        term.sendline(":?")  # the legend on request
+        term.wait_for(LEGEND_LINE)
+        term.sendline(":q")
+        assert term.wait_for_exit() == 0
+
+
+# ---------------------------------------------------------------- 5 and 6. stats, narrow
+
+DAYS_AGO = (4, 2, 0)
+NOW = datetime(2026, 3, 4, 12, tzinfo=UTC)  # a Wednesday; March began on the Sunday before
+
+
+def stats_screen(env: dict[str, str], bank: Path, cols: int) -> list[str]:
+    for n in DAYS_AGO:
+        at = (NOW - timedelta(days=n)).isoformat()
+        done = run(
+            ["study", "--bank", str(bank), "--cram", "--limit", "1"],
+            env,
+            "x\n3\n",
+            MLOPS_QUIZ_NOW=at,
+        )
+        assert done.returncode == 0, done.stderr
+    env = {**env, "MLOPS_QUIZ_NOW": NOW.isoformat(), "TZ": "UTC"}
+    with TerminalSession(["stats", "--bank", str(bank)], env, rows=120, cols=cols) as term:
+        assert term.wait_for_exit() == 0
+        assert words_broken(term) == []
+        return term.lines
+
+
+@pytest.mark.parametrize("cols", [100, 80, 60, 40])
+def test_answers_per_day_show_the_days_without_answers(script_env, small_bank: Path, cols: int):
+    lines = stats_screen(script_env, small_bank, cols)
+    start = lines.index("Answers per day, last 30 days") + 1
+    today = NOW.date()
+    rows = [line.split() for line in lines[start : start + 5]]
+    assert [(r[1], int(r[3])) for r in rows] == [
+        ((today - timedelta(days=n)).strftime("%d"), 1 if n in DAYS_AGO else 0)
+        for n in range(4, -1, -1)
+    ]
+    assert all(len(line) <= cols and not line.endswith("…") for line in lines)
+
+
+@pytest.mark.parametrize("cols", [100, 80, 60, 40])
+def test_the_calendar_fits_and_labels_the_current_month(script_env, small_bank: Path, cols: int):
+    lines = stats_screen(script_env, small_bank, cols)
+    title = next(n for n, line in enumerate(lines) if line.startswith("Answers in the last"))
+    months = lines[title + 1]
+    assert months.split()[-1] == "Mar"  # the current month, last
+    grid = lines[title + 2 : title + 9]
+    assert all(len(line) <= cols for line in grid)
+    weeks = len(grid[0]) - 4
+    if cols < 57:
+        assert lines[title] == f"Answers in the last {weeks} weeks" and weeks == cols - 4
+    else:
+        assert lines[title] == "Answers in the last year"
+    summary = " ".join(lines[title + 10 :]).strip()
+    assert "3 answers on 3 days" in summary
+    assert "streak 1" not in [line.strip()[-8:] for line in lines]  # "1 d" kept together
+
+
+@pytest.mark.parametrize("cols", [60, 40])
+def test_the_cards_figures_are_never_cut(script_env, small_bank: Path, cols: int):
+    lines = stats_screen(script_env, small_bank, cols)
+    text = "\n".join(lines)
+    assert "…" not in text.split("Retention")[0]
+    for name in ("total", "new", "learning", "mature", "due today", "mean EF", "streak"):
+        assert any(line.strip("│ ").startswith(name) for line in lines), name

@@ -6,7 +6,7 @@ import json
 import time
 
 from mlops_quiz.bank import cloze_gaps, cloze_pieces, cloze_text
-from mlops_quiz.text import fold, hidden_chars, json_safe, visible
+from mlops_quiz.text import fold, hidden_chars, json_safe, reflow, shorten, visible
 
 
 def test_visible_escapes_what_would_act_on_the_terminal():
@@ -68,3 +68,17 @@ def test_cloze_pieces_are_found_in_one_pass():
     filled = cloze_text("{{a}} " * 100_000)
     assert filled.startswith("[1]____ [2]____ ") and filled.endswith(" [100000]____ ")
     assert time.perf_counter() - started < 5
+
+
+def test_reflow_joins_lines_and_keeps_paragraphs_and_list_items():
+    text = "A view:\n- one\n  goes on\n* two\n1. three\n\nNext para-\ngraph here.\n\n\n"
+    assert reflow(text) == "A view:\n- one goes on\n* two\n1. three\n\nNext para- graph here."
+
+
+def test_shorten_cuts_after_a_word():
+    assert shorten("Describe the lifecycle of an ML project.", 40) == (
+        "Describe the lifecycle of an ML project."
+    )
+    cut = shorten("Describe the lifecycle of an ML project.", 30)
+    assert cut == "Describe the lifecycle of an…"
+    assert shorten("code + [1]____, where", 16) == "code + [1]____…"

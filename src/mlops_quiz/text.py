@@ -87,3 +87,39 @@ def fold(text: str) -> str:
 def counted(n: int, noun: str, many: str | None = None) -> str:
     """``1 answer``, ``2 answers``: a number with its noun in the right number."""
     return f"{n} {noun if n == 1 else (many or noun + 's')}"
+
+
+LIST_ITEM = re.compile(r"\s*(?:[-*•]|\d+[.)])\s+")
+"""The start of a list item in bank text: ``- ``, ``* ``, ``• ``, ``1. ``, ``2) ``."""
+
+
+def reflow(text: str) -> str:
+    """Bank text as paragraphs to wrap at the width it is shown in: a single line break joins
+    two lines with a space; a blank line, or a line that starts a list item (``- ``, ``* ``,
+    ``1. ``), starts anew. Trailing blank lines go."""
+    lines: list[str] = []
+    blank = False
+    for raw in text.strip("\n").splitlines():
+        line = raw.rstrip()
+        if not line.strip():
+            blank = bool(lines)
+            continue
+        if blank:
+            lines.extend(["", line])
+        elif lines and lines[-1] and not LIST_ITEM.match(line):
+            lines[-1] += " " + line.strip()
+        else:
+            lines.append(line)
+        blank = False
+    return "\n".join(lines)
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` on one line of at most ``width`` characters: cut after a word, with "…"."""
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    cut = flat[: max(1, width - 1)]
+    if cut[-1].isalnum() and flat[len(cut)].isalnum() and " " in cut[width // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"

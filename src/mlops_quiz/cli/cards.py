@@ -83,7 +83,8 @@ def show(
     from mlops_quiz.ui import render
     from mlops_quiz.ui.cards import card_view
 
-    render.console().print(card_view(view))
+    con = render.console()
+    con.print(card_view(view, con.width))
 
 
 @app.command()

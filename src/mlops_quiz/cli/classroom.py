@@ -192,9 +192,9 @@ def report(
         _write_csv(csv_path, result)
         print(f"wrote {len(result.learners)} learners to {csv_path}")
         return
-    from mlops_quiz.ui import render
+    from mlops_quiz.ui import charts, render
 
-    render.console().print(render.class_report_view(result))
+    render.console().print(charts.class_report_view(result))
 
 
 def _write_csv(path: Path, result: ClassReportResult) -> None:

@@ -18,10 +18,10 @@ from mlops_quiz.cli.common import (
     warn,
 )
 from mlops_quiz.errors import BadInputError, BankError
-from mlops_quiz.text import counted, visible
+from mlops_quiz.text import counted, fold, visible
 
 if TYPE_CHECKING:
-    pass
+    from mlops_quiz.bank import Bank
 
 
 @app.command()
@@ -97,7 +97,7 @@ def add_question(
     Prints the new question's id and the file it was written to.
     """
     from mlops_quiz import config
-    from mlops_quiz.bank import LETTERS, QUESTION_TYPES, authoring, load_bank
+    from mlops_quiz.bank import LETTERS, MAX_CHOICES, QUESTION_TYPES, authoring, load_bank
 
     interactive = sys.stdin.isatty()
     if bank and len(bank) > 1:
@@ -121,9 +121,12 @@ def add_question(
         topic = _ask_one_of(interactive, "Topic", topics, "--topic")
     elif topic not in topics:
         raise BadInputError(f"unknown topic {topic!r} (known: {', '.join(topics) or 'none'})")
-    prompt = prompt or _ask(
-        interactive, "prompt" if qtype != "cloze" else "text with {{gaps}}", "--prompt"
-    )
+    if not prompt:
+        what = "prompt" if qtype != "cloze" else "text with {{gaps}}"
+        prompt = _ask(interactive, what, "--prompt")
+        while interactive and (problem := _prompt_problem(prompt, qtype, loaded)):
+            typer.echo(visible(problem))
+            prompt = _ask(interactive, what, "--prompt")
     if qtype == "open" and not answer:
         answer = _ask(interactive, "model answer", "--answer")
     if qtype == "open" and not key_point and interactive:
@@ -132,7 +135,9 @@ def add_question(
         if not choice:
             if not interactive:
                 raise BadInputError("missing --choice (needed when not run at a terminal)")
-            choice = _ask_many(lambda n: f"Choice {LETTERS[n]})")
+            choice = _ask_many(
+                lambda n: f"Choice {LETTERS[n]})", 2, MAX_CHOICES, "an mcq needs at least 2 choices"
+            )
         letters = LETTERS[: len(choice)]
         if not correct:
             correct = _ask_letters(interactive, letters)
@@ -152,6 +157,26 @@ def add_question(
     written = authoring.real_target(target)
     new_id = authoring.add_question(target, others, item)
     print(f"added {new_id} to {visible(str(written))}")
+
+
+def _prompt_problem(prompt: str, qtype: str, loaded: Bank) -> str | None:
+    """What is wrong with a typed prompt, found before the other fields are asked: a question
+    already in the bank, or a cloze text whose gaps cannot be read."""
+    from mlops_quiz.bank import cloze_pieces
+
+    same = {fold(q.prompt): q for q in loaded.questions}.get(fold(prompt))
+    if same is not None:
+        return f"this question is already in the bank as {same.id!r}; type another prompt"
+    if qtype != "cloze":
+        return None
+    pieces = cloze_pieces(prompt)
+    if any("{{" in text or "}}" in text for text, is_gap in pieces if not is_gap):
+        return "a '{{' is not closed by '}}' (or a '}}' not opened); type the text again"
+    if not any(is_gap for _, is_gap in pieces):
+        return "a cloze needs at least one gap written {{answer}}; type the text again"
+    if any(is_gap and not text.strip(" |") for text, is_gap in pieces):
+        return "a gap {{}} has no answer in it; type the text again"
+    return None
 
 
 def _letters(text: str) -> list[str]:
@@ -178,7 +203,10 @@ def _ask_letters(interactive: bool, letters: str) -> str:
         value = str(typer.prompt(f"Correct letters ({span}, e.g. b or a,c)"))
         picked = _letters(value)
         if picked and all(len(p) == 1 and p in letters for p in picked):
-            return value
+            if len(set(picked)) < len(letters):
+                return value
+            typer.echo("an mcq needs at least one wrong choice; leave one letter out")
+            continue
         typer.echo(f"type letters of the choices above, from {span}")
 
 
@@ -191,18 +219,25 @@ def _ask(interactive: bool, what: str, option: str, default: str | None = None) 
     return value
 
 
-def _ask_many(label: Callable[[int], str]) -> list[str]:
-    """Values until an empty line; ``label(n)`` names the n-th (from 0) in its prompt."""
+def _ask_many(
+    label: Callable[[int], str], least: int = 0, most: int | None = None, need: str = ""
+) -> list[str]:
+    """Values until an empty line (but at least ``least``, saying ``need`` when there are
+    fewer, and at most ``most``); ``label(n)`` names the n-th (from 0) in its prompt."""
     values: list[str] = []
-    while True:
+    while most is None or len(values) < most:
         value = typer.prompt(
             f"{label(len(values))} (empty to finish)",
             default="",
             show_default=False,
         )
-        if not value.strip():
+        if value.strip():
+            values.append(value)
+        elif len(values) >= least:
             return values
-        values.append(value)
+        else:
+            typer.echo(need)
+    return values
 
 
 @app.command()

@@ -275,13 +275,13 @@ def stats(
         print_json(result.to_json())
         return
     from mlops_quiz.ui import cards as render_cards
-    from mlops_quiz.ui import render
+    from mlops_quiz.ui import charts, render
 
     con = render.console()
-    con.print(render.stats_view(result, questions))
+    con.print(charts.stats_view(result, questions, con.width))
     for line in render_cards.flags_lines(result):
         con.print(line)
-    con.print(render_cards.calendar(result))
+    con.print(render_cards.calendar(result, con.width))
 
 
 @app.command("list")

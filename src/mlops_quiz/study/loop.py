@@ -61,8 +61,6 @@ PASTE_GRACE_SECONDS = 0.05
 """Input arriving this soon after an answer line was pasted with it (nobody types that fast)."""
 SCREEN_MARGIN = 2
 """Lines kept free below a reveal for the grade prompt."""
-SHORT_ANSWER_LINES = 3
-"""An answer text this short is never cut."""
 
 
 CORRECTION = re.compile(r"\s*(?:[+-]\s*\d+[\s,]*)+")
@@ -278,7 +276,7 @@ def run(
         matcher.start()
     rng = random_source()
     con.print(render.session_header(session))
-    con.print(render.grade_legend())
+    con.print(render.grade_legend() if session.first else render.legend_reminder())
     try:
         while (item := session.next_item()) is not None:
             ask(session, item, bank, con, reader, rng, matcher)
@@ -373,18 +371,32 @@ def fit_reveal(
     order: Sequence[int] | None,
     points: OpenCheck | None = None,
 ) -> RenderableType:
-    """The reveal to show at a terminal: in full if it fits under the question with room for
-    the grade prompt, else shortened (key points kept, answer text cut or left out)."""
-    rows = con.size.height
-    room = rows - len(con.render_lines(question, pad=False)) - SCREEN_MARGIN
-    if len(con.render_lines(full, pad=False)) <= room:
-        return full
-    base = render.reveal_panel(q, typed, check, order, answer_lines=0, points=points)
-    base_height = len(con.render_lines(base, pad=False))
-    if len(con.render_lines(full, pad=False)) - base_height <= SHORT_ANSWER_LINES:
-        return full  # shortening would hide a short answer and save nothing
-    spare = room - base_height - 1
-    return render.reveal_panel(q, typed, check, order, answer_lines=max(1, spare), points=points)
+    """The reveal to show at a terminal: in full if it fits under the question and the typed
+    answer with room for the grade prompt, else shortened until it does: the answer text cut
+    (or left out when there are key points), then each choice, gap and key point kept to one
+    line, then the other accepted answers and the echo of the typed answer left out. When
+    even that is too tall the question scrolls away, and the reveal, shortened the same way
+    if need be, fits the screen."""
+    width = con.size.width
+    typed_rows = -(-(len(render.answer_hint(q)) + len(typed) + 1) // max(1, width))
+    under_question = con.size.height - height(con, question) - typed_rows - SCREEN_MARGIN
+    shown = full
+    for room in (under_question, con.size.height - SCREEN_MARGIN):
+        if height(con, full) <= room:
+            return full
+        for compact in (0, 1, 2):
+            base = render.reveal_panel(q, typed, check, order, 0, points, compact, width)
+            spare = room - height(con, base) - 1  # a blank line before the answer text
+            shown = base
+            if spare > 0:
+                shown = render.reveal_panel(q, typed, check, order, spare, points, compact, width)
+            if height(con, shown) <= room:
+                return shown
+    return shown
+
+
+def height(con: Console, renderable: RenderableType) -> int:
+    return len(con.render_lines(renderable, pad=False))
 
 
 def read_answer(

@@ -93,6 +93,8 @@ class StudySession:
     """What computes the next state of a card; the session never asks which one it is."""
     buried: list[str] = field(default_factory=list)
     """Questions buried (or suspended) during the session."""
+    first: bool = False
+    """The profile has studied nothing yet: its first session."""
     _snapshot: tuple[Item, ...] = ()
     _states: dict[str, CardState] = field(default_factory=dict)
     _due_ids: frozenset[str] = frozenset()
@@ -184,6 +186,7 @@ class StudySession:
             _due_ids=frozenset(q.id for q in due),
             _unstudied=len(fresh),
             _new_allowance=allowance,
+            first=not studied_ids,
         )
 
     @property

@@ -18,8 +18,8 @@ from rich.text import Text
 from mlops_quiz.bank import choice_letter, cloze_text
 from mlops_quiz.scheduling import MATURE_DAYS
 from mlops_quiz.study.cards import grade_outcomes, marks, state_name
-from mlops_quiz.text import counted
-from mlops_quiz.ui.render import literal
+from mlops_quiz.text import counted, reflow, shorten
+from mlops_quiz.ui.render import hanging, literal, prose, title_text
 
 if TYPE_CHECKING:
     from mlops_quiz.config.settings import Resolved, Setting
@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from mlops_quiz.study.cards import CardView
     from mlops_quiz.study.stats import Stats
 
-MIN_PROMPT_WIDTH = 10
-COLUMN_GAP = 3
+MIN_PROMPT_WIDTH = 24
+"""The narrowest prompt column of a card table; narrower, cards are listed on lines."""
+COLUMN_GAP = 2
 """Columns between two cells of a card table (padding and the rule's gap)."""
 CALENDAR_LEVELS = "░▒▓█"
 """Shades for a day's answers, by quarter of the busiest day; a day with none is ``·``."""
@@ -36,9 +37,11 @@ NO_ANSWERS = "·"
 MARK_STYLES = {"overdue": "yellow", "suspended": "magenta", "buried": "blue", "leech": "red"}
 
 
-def card_table(rows: list[dict[str, Any]], empty: str, width: int) -> Table | Text:
-    """A row per card: id (never cut), prompt shortened to fit ``width`` columns, due date,
-    interval, lapses and marks (words, so they read without colour)."""
+def card_table(rows: list[dict[str, Any]], empty: str, width: int) -> Table | Group | Text:
+    """A row per card: id (never cut), prompt shortened after a word to fit ``width`` columns,
+    due date, interval, lapses and marks (words, never cut, so they read without colour).
+    Every column is sized to the rows shown; when that leaves the prompt fewer than
+    ``MIN_PROMPT_WIDTH`` columns, each card is listed on its own lines instead."""
     if not rows:
         return Text(empty)
     marks = [" ".join(row["marks"]) for row in rows]
@@ -48,34 +51,58 @@ def card_table(rows: list[dict[str, Any]], empty: str, width: int) -> Table | Te
         10 if any(row["due"] for row in rows) else len("due"),
         max([len("ivl"), *(len(f"{row['interval']} d") for row in rows if row["due"])]),
         len("lapses"),
-        max([len("marks"), *map(len, marks)]),
+        max([len("marks"), *map(len, marks)]) if any(marks) else 0,
     ]
-    gaps = COLUMN_GAP * len(others)
-    room = max(MIN_PROMPT_WIDTH, width - sum(others) - gaps)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), pad_edge=False)
-    table.add_column("id", min_width=others[0], no_wrap=True, overflow="ignore")
-    table.add_column("prompt", no_wrap=True, overflow="ellipsis", width=room)
+    room = width - sum(others) - COLUMN_GAP * (len(others) - (0 if any(marks) else 1))
+    if room < MIN_PROMPT_WIDTH:
+        return _card_records(rows, ids, width)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0), pad_edge=False)
+    table.add_column("id", min_width=others[0], no_wrap=True)
+    table.add_column("prompt", no_wrap=True, width=room)
     table.add_column("due", no_wrap=True)
     table.add_column("ivl", justify="right", no_wrap=True)
     table.add_column("lapses", justify="right", no_wrap=True)
-    table.add_column("marks", overflow="fold")  # the one column narrowed when space is short
-    for row, shown_id, mark_words in zip(rows, ids, marks, strict=True):
-        mark_text = Text()
-        for n, mark in enumerate(row["marks"]):
-            mark_text.append((" " if n else "") + mark, style=MARK_STYLES.get(mark, ""))
-        prompt = literal(row["prompt"]).plain
-        if len(prompt) > room:
-            prompt = prompt[: room - 1] + "…"
-        table.add_row(
+    if any(marks):
+        table.add_column("marks", no_wrap=True, min_width=others[4])
+    for row, shown_id in zip(rows, ids, strict=True):
+        cells = [
             Text(shown_id),
-            Text(prompt),
+            Text(shorten(literal(row["prompt"]).plain, room)),
             row["due"] or Text("new", style="dim"),
             "" if row["due"] is None else f"{row['interval']} d",
             str(row["lapses"]),
-            mark_text if mark_words else "",
-        )
+        ]
+        table.add_row(*cells, *([_marks(row["marks"])] if any(marks) else []))
     table.caption = counted(len(rows), "question")
     return table
+
+
+def _marks(words: list[str]) -> Text:
+    text = Text()
+    for n, mark in enumerate(words):
+        text.append((" " if n else "") + mark, style=MARK_STYLES.get(mark, ""))
+    return text
+
+
+def _card_records(rows: list[dict[str, Any]], ids: list[str], width: int) -> Group:
+    """The cards of ``card_table`` for a narrow screen: the id with the schedule beside it (or
+    under it when it does not fit), then the prompt on a line of its own."""
+    lines: list[Any] = []
+    for row, shown_id in zip(rows, ids, strict=True):
+        parts = [f"due {row['due']}", f"every {row['interval']} d"] if row["due"] else ["new"]
+        if row["lapses"]:
+            parts.append(counted(row["lapses"], "lapse"))
+        parts.extend(row["marks"])
+        schedule = _packed(parts, " · ", width - 2)
+        head = Text(shown_id, style="bold")
+        if len(shown_id) + 3 + len(schedule[0]) <= width and len(schedule) == 1:
+            head.append("   " + schedule[0])
+            schedule = []
+        lines.append(head)
+        lines.extend(Text("  " + line, style="dim") for line in schedule)
+        lines.append(Text("  " + shorten(literal(row["prompt"]).plain, width - 2)))
+    lines.append(Text(counted(len(rows), "question"), style="dim"))
+    return Group(*lines)
 
 
 def _when(day: date | None, today: date) -> str:
@@ -88,22 +115,29 @@ def _when(day: date | None, today: date) -> str:
     return f"{day.isoformat()} ({ago})"
 
 
-def card_view(view: CardView) -> Group:
+SCHEDULE_LABEL = len("if graded today")
+"""The widest label of the Schedule panel."""
+
+
+def card_view(view: CardView, width: int = 80) -> Group:
+    """``show``: the question as the bank has it (text reflowed to ``width``), its schedule
+    (figures never split from their unit) and its history."""
     q = view.question
-    body: list[Any] = [literal(cloze_text(q.prompt) if q.type == "cloze" else q.prompt)]
+    body: list[Any] = [prose(cloze_text(q.prompt) if q.type == "cloze" else q.prompt)]
     for n, choice in enumerate(q.choices):
         mark = "✓" if n in q.correct else " "
-        body.append(literal(f" {mark} {choice_letter(n)}) {choice}"))
+        body.append(hanging(Text(f" {mark} {choice_letter(n)}) "), literal(reflow(choice))))
     if q.type == "cloze":
         body.append(literal("Gaps: " + " | ".join(" / ".join(g) for g in q.gaps)))
     if q.answer:
         body.append(Text("Answer", style="bold"))
-        body.append(literal(q.answer.strip()))
+        body.append(prose(q.answer))
     if q.key_points:
         body.append(Text("Key points", style="bold"))
-        body.extend(literal(f" • {point}") for point in q.key_points)
-    title = f"{q.id} · {q.topic} · {q.type}"
-    parts: list[Any] = [Panel(Group(*body), title=literal(title), title_align="left")]
+        body.extend(hanging(Text(" • "), literal(reflow(point))) for point in q.key_points)
+    title = title_text(f"{q.id} · {q.topic} · {q.type}")
+    parts: list[Any] = [Panel(Group(*body), title=title, title_align="left")]
+    room = max(10, width - 4 - SCHEDULE_LABEL - 2)  # the panel's edges, the label, the gap
     state = view.state
     schedule = Table.grid(padding=(0, 2))
     schedule.add_column(style="bold")
@@ -114,7 +148,8 @@ def card_view(view: CardView) -> Group:
         state_text += " (" + ", ".join(words) + ")"
     schedule.add_row("state", state_text)
     schedule.add_row("repetitions", str(state.repetitions))
-    schedule.add_row("interval", f"{state.interval} d (mature from {MATURE_DAYS} d)")
+    interval = [f"{state.interval} d", f"(mature from {MATURE_DAYS} d)"]
+    schedule.add_row("interval", "\n".join(_packed(interval, " ", room)))
     memory = view.memory or {}
     if memory.get("scheduler") == "fsrs":
         if memory.get("stability") is not None:
@@ -133,8 +168,8 @@ def card_view(view: CardView) -> Group:
         if view.outcomes is not None
         else grade_outcomes(state, view.today)
     )
-    outcomes = "  ".join(f"{g}: {n} d" for g, n in pairs)
-    schedule.add_row("if graded today", outcomes)
+    outcomes = _packed([f"{g}: {n} d" for g, n in pairs], "  ", room)
+    schedule.add_row("if graded today", "\n".join(outcomes))
     parts.append(Panel(schedule, title="Schedule", title_align="left", expand=False))
     if not view.history:
         parts.append(Text("No answers yet.", style="dim"))
@@ -192,23 +227,19 @@ def settings_table(resolved: dict[str, Resolved], known: dict[str, Setting], pat
     return Group(table, literal(f"settings file: {path}"))
 
 
-def calendar(stats: Stats) -> Group:
+def calendar(stats: Stats, width: int = 80) -> Group:
     """Answers per day over the last year, a column per week (Monday at the top), with the
-    streaks; 4 + 53 columns wide, levels drawn as shades."""
+    streaks; 4 + 53 columns wide, levels drawn as shades. Narrower than that, the calendar
+    shows the latest weeks that fit in ``width``."""
     start = stats.calendar_start or stats.today
     weeks = (stats.today - start).days // 7 + 1
+    fitting = max(1, width - 4)
+    cut = weeks > fitting
+    if cut:
+        start += timedelta(weeks=weeks - fitting)
+        weeks = fitting
     peak = max(stats.calendar.values(), default=0)
-    header = [" "] * weeks
-    for week in range(weeks):
-        first = start + timedelta(weeks=week)
-        month_start = next(
-            (first + timedelta(days=d) for d in range(7) if (first + timedelta(days=d)).day == 1),
-            None,
-        )
-        if month_start is not None and week + 3 <= weeks and header[week] == " ":
-            label = month_start.strftime("%b")
-            if all(c == " " for c in header[max(0, week - 1) : week + 3]):
-                header[week : week + 3] = list(label)
+    header = _month_labels(start, weeks)
     lines = [Text("    " + "".join(header).rstrip())]
     for weekday, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
         line = Text(f"{name:<4}")
@@ -226,12 +257,45 @@ def calendar(stats: Stats) -> Group:
     total = sum(stats.calendar.values())
     legend = Text(f"    less {NO_ANSWERS} {' '.join(CALENDAR_LEVELS)} more")
     legend.append(f" · busiest day {peak}" if peak else "")
-    summary = Text(
-        f"{counted(total, 'answer')} on {counted(len(stats.calendar), 'day')} · current streak "
-        f"{stats.streak} d · longest streak {stats.longest_streak} d"
-    )
-    title = Text("Answers in the last year", style="bold")
-    return Group(title, *lines, legend, summary)
+    parts = [
+        f"{counted(total, 'answer')} on {counted(len(stats.calendar), 'day')}",
+        f"current streak {stats.streak} d",
+        f"longest streak {stats.longest_streak} d",
+    ]
+    summary = [Text(line) for line in _packed(parts, " · ", width)]
+    title = Text(f"Answers in the last {f'{weeks} weeks' if cut else 'year'}", style="bold")
+    return Group(title, *lines, legend, *summary)
+
+
+def _month_labels(start: date, weeks: int) -> list[str]:
+    """A month's name over the week its first day falls in, three columns each and one apart;
+    the current month's always, ending at the last week if need be, in place of the one before."""
+    header = [" "] * max(weeks, 3)
+    starts = []
+    for week in range(weeks):
+        days = (start + timedelta(weeks=week, days=d) for d in range(7))
+        first = next((day for day in days if day.day == 1), None)
+        if first is not None:
+            starts.append((min(week, len(header) - 3), first.strftime("%b")))
+    if not starts:
+        return header
+    *earlier, (last_at, last) = starts
+    for at, name in earlier:
+        if at + 4 <= last_at and all(c == " " for c in header[max(0, at - 1) : at + 3]):
+            header[at : at + 3] = list(name)
+    header[last_at : last_at + 3] = list(last)
+    return header
+
+
+def _packed(parts: list[str], separator: str, width: int) -> list[str]:
+    """``parts`` joined by ``separator`` into lines of at most ``width``, never splitting one."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + len(separator) + len(part) <= width:
+            lines[-1] += separator + part
+        else:
+            lines.append(part)
+    return lines
 
 
 def flags_lines(stats: Stats) -> list[Text]:

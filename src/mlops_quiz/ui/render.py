@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+import textwrap
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -21,22 +22,55 @@ from rich.text import Text
 from mlops_quiz.bank import Bank, Question, choice_letter, cloze_text
 from mlops_quiz.checking import other_answers
 from mlops_quiz.scheduling import GRADE_MEANINGS, CardState, needs_repeat
-from mlops_quiz.text import visible
+from mlops_quiz.text import LIST_ITEM, reflow, visible
 
 if TYPE_CHECKING:
     from mlops_quiz.checking import Check
     from mlops_quiz.checking.words import OpenCheck
-    from mlops_quiz.classroom.report import ClassReportResult
     from mlops_quiz.study.session import Item, StudySession, Summary
-    from mlops_quiz.study.stats import Stats
-
-BAR_WIDTH = 30
 
 
 def literal(text: str, style: str = "") -> Text:
     """Text shown exactly as written: no markup, hidden characters (escape sequences, bidi and
     zero-width marks) made visible by ``text.visible``."""
     return Text(visible(text), style=style)
+
+
+def prose(text: str, style: str = "") -> Group:
+    """Bank text (a prompt, an answer, a choice, a key point) reflowed by ``text.reflow`` to
+    the width it is drawn in: paragraphs wrap at that width, and a list item's wrapped lines
+    hang under its text, past its marker."""
+    parts: list[Any] = []
+    for line in reflow(text).split("\n"):
+        item = LIST_ITEM.match(line)
+        if item:
+            parts.append(hanging(literal(item.group(0), style), literal(line[item.end() :], style)))
+        else:
+            parts.append(literal(line, style))
+    return Group(*parts)
+
+
+def hanging(lead: Text, body: Text, *after: Text, one_line: bool = False) -> Table:
+    """``lead`` (a mark, a letter, a number) with ``body`` beside it: the body's wrapped lines
+    keep under its first one. ``one_line`` cuts the body to one line with an ellipsis, and
+    ``after`` (a note such as "← your choice") stays whole beside it."""
+    grid = Table.grid()
+    grid.add_column(no_wrap=True, width=lead.cell_len)
+    grid.add_column(overflow="fold")
+    for note in after:
+        grid.add_column(no_wrap=True, width=note.cell_len)
+    if one_line:
+        body = body.copy()
+        body.no_wrap, body.overflow = True, "ellipsis"
+    grid.add_row(lead, body, *after)
+    return grid
+
+
+def title_text(text: str, style: str = "") -> Text:
+    """A panel's title from outside text: cut with an ellipsis when wider than the panel."""
+    title = literal(" ".join(text.split()), style)
+    title.overflow = "ellipsis"
+    return title
 
 
 def console(stderr: bool = False) -> Console:
@@ -92,20 +126,18 @@ def question_panel(
     q = item.question
     topic = bank.topics.get(q.topic)
     body: list[Any] = []
-    if q.type == "cloze":
-        body.append(literal(cloze_text(q.prompt), "bold"))
-    else:
-        body.append(literal(q.prompt, "bold"))
+    body.append(prose(cloze_text(q.prompt) if q.type == "cloze" else q.prompt, "bold"))
     if q.type == "mcq":
         body.append(Text(""))
         for n, (_, choice) in enumerate(shown_choices(q, order)):
-            body.append(Text(f"  {choice_letter(n)}) ", style="cyan") + literal(choice))
+            letter = Text(f"  {choice_letter(n)}) ", style="cyan")
+            body.append(hanging(letter, literal(reflow(choice))))
     state = session.state_of(q.id)
     status = {"repeat": "again today", "cram": "cram"}.get(item.kind) or (
         "new" if state.is_new else f"review · every {state.interval} d"
     )
     place = f"{item.number} of {session.planned}" if item.number else "repeat"
-    title = literal(topic.title if topic else q.topic, "bold magenta")
+    title = title_text(topic.title if topic else q.topic, "bold magenta")
     return Panel(
         Group(*body),
         title=title,
@@ -140,7 +172,9 @@ def _verdict(check: Check) -> Text:
     return Text(f"✗ not quite ({check.share:.0%} right)", style="bold red")
 
 
-def _choice_lines(q: Question, check: Check | None, order: Sequence[int] | None) -> list[Text]:
+def _choice_lines(
+    q: Question, check: Check | None, order: Sequence[int] | None, one_line: bool = False
+) -> list[Table]:
     lines = []
     chosen = check.chosen if check is not None else frozenset()
     for n, (index, choice) in enumerate(shown_choices(q, order)):
@@ -152,18 +186,20 @@ def _choice_lines(q: Question, check: Check | None, order: Sequence[int] | None)
         else:
             mark, note = " ", ""
         style = "green" if right else ("red" if picked else "dim")
-        line = (
-            Text(f" {mark} ", style=style) + Text(f"{choice_letter(n)}) ") + literal(choice, style)
-        )
-        if note:
-            line.append(f"  ← {note}", style=style)
-        lines.append(line)
+        lead = Text(f" {mark} ", style=style) + Text(f"{choice_letter(n)}) ")
+        noted = Text(f"  ← {note}", style=style) if note else Text("")
+        if one_line:
+            lines.append(hanging(lead, literal(reflow(choice), style), noted, one_line=True))
+        else:
+            lines.append(hanging(lead, literal(reflow(choice), style) + noted))
     return lines
 
 
-def _gap_lines(q: Question, check: Check | None) -> list[Any]:
+def _gap_lines(q: Question, check: Check | None, also: int = 0) -> list[Any]:
+    """The prompt with its gaps filled, then a row per gap; ``also``: 0 lists every other
+    accepted answer, 1 fits them on one line, 2 leaves them out."""
     filled = Text()
-    pieces = re.split(r"(\{\{.*?\}\})", q.prompt, flags=re.DOTALL)
+    pieces = re.split(r"(\{\{.*?\}\})", reflow(q.prompt), flags=re.DOTALL)
     gap = 0
     for piece in pieces:
         if piece.startswith("{{") and piece.endswith("}}"):
@@ -174,8 +210,8 @@ def _gap_lines(q: Question, check: Check | None) -> list[Any]:
             filled.append_text(literal(piece))
     lines: list[Any] = [filled]
     table = Table.grid(padding=(0, 1))
-    for _ in range(3):
-        table.add_column()
+    table.add_column(no_wrap=True)
+    table.add_column()
     for n, accepted in enumerate(q.gaps):
         given = check.given[n] if check else ""
         ok = bool(check and check.parts[n])
@@ -186,26 +222,34 @@ def _gap_lines(q: Question, check: Check | None) -> list[Any]:
         else:
             said = Text("• ", style="yellow") + Text(f"(empty) → {accepted[0]}")
         others = other_answers(accepted, given if ok else "")
-        also = literal("also accepted: " + " / ".join(others), "dim") if others else Text("")
-        table.add_row(Text(f"gap {n + 1}", style="bold"), said, also)
+        if others and also < 2:
+            said.append_text(literal("  also accepted: " + " / ".join(others), "dim"))
+        if also:
+            said.no_wrap, said.overflow = True, "ellipsis"
+        table.add_row(Text(f"gap {n + 1}", style="bold"), said)
     lines.append(table)
     return lines
 
 
 def key_point_lines(
-    points: Sequence[str], made: Sequence[bool], found: Sequence[bool] | None = None
-) -> list[Text]:
+    points: Sequence[str],
+    made: Sequence[bool],
+    found: Sequence[bool] | None = None,
+    one_line: bool = False,
+) -> list[Any]:
     """The key points as a numbered checklist, ✓ made or ✗ missing (readable without colour);
     a mark that differs from what the checker ``found`` says "(corrected)"."""
     count = sum(made)
     missing = len(points) - count
-    lines = [Text(f"Key points (✓ made, ✗ missing): {count} made, {missing} missing", "bold")]
+    lines: list[Any] = [
+        Text(f"Key points (✓ made, ✗ missing): {count} made, {missing} missing", "bold")
+    ]
     for n, (point, ok) in enumerate(zip(points, made, strict=True), 1):
         mark, style = ("✓", "green") if ok else ("✗", "red")
-        line = Text(f"  {mark} {n}. ", style=style) + literal(point)
+        body = literal(reflow(point))
         if found is not None and found[n - 1] != ok:
-            line.append("  (corrected)", style="yellow")
-        lines.append(line)
+            body.append("  (corrected)", style="yellow")
+        lines.append(hanging(Text(f"  {mark} {n}. ", style=style), body, one_line=one_line))
     return lines
 
 
@@ -242,6 +286,9 @@ def highlighted_answer(typed: str, result: OpenCheck) -> Text:
     return text
 
 
+SHORTENED = "Shortened: f shows it in full."
+
+
 def reveal_panel(
     q: Question,
     typed: str,
@@ -249,51 +296,61 @@ def reveal_panel(
     order: Sequence[int] | None = None,
     answer_lines: int | None = None,
     points: OpenCheck | None = None,
+    compact: int = 0,
+    width: int = 80,
 ) -> Panel:
-    """The model answer and how the typed one compares. ``answer_lines`` shortens the reveal
-    for a small screen: the key points stay, the answer text is cut to that many lines (or left
-    out when there are key points) and ``f`` at the grade prompt shows it in full. ``points``,
+    """The model answer and how the typed one compares. To fit a small screen the reveal is
+    shortened (``f`` at the grade prompt shows it in full): ``answer_lines`` cuts the answer
+    text to that many lines of a panel ``width`` wide (0 leaves it out, as does any shortening
+    when there are key points); ``compact`` 1 keeps each choice, gap and key point to one line,
+    2 also leaves out the other accepted answers and the echo of the typed answer. ``points``,
     the check of an open answer, shows the key points as a checklist and where each was found
     in the echo of the answer."""
     body: list[Any] = []
     if check is not None:
         body.append(_verdict(check))
     if q.type == "mcq":
-        body.extend(_choice_lines(q, check, order))
+        body.extend(_choice_lines(q, check, order, one_line=compact > 0))
     elif q.type == "cloze":
-        body.extend(_gap_lines(q, check))
-    if typed and points is not None:
+        body.extend(_gap_lines(q, check, also=compact))
+    if typed and compact < 2 and points is not None:
         body.append(Text("You wrote: ", style="dim") + highlighted_answer(typed, points))
-    elif typed and q.type != "mcq":
+    elif typed and compact < 2 and q.type != "mcq":
         body.append(Text("You wrote: ", style="dim") + literal(typed, "italic"))
-    shortened = answer_lines is not None
+    shortened = answer_lines is not None or compact > 0
     if q.answer:
-        text = q.answer
-        if shortened and q.key_points:
-            text = ""
-        elif shortened and answer_lines is not None:
-            kept = text.splitlines()[: max(1, answer_lines)]
-            text = "\n".join(kept) + (" …" if kept != text.splitlines() else "")
-        if text:
+        answer: Any = prose(q.answer)
+        if shortened and (q.key_points or not answer_lines):
+            answer = None
+        elif answer_lines is not None:
+            answer = _cut_lines(reflow(q.answer), answer_lines, width - 6)
+        if answer is not None:
             if body:
                 body.append(Text(""))
-            body.append(literal(text))
+            body.append(answer)
     if q.key_points and points is not None:
         body.append(Text(""))
-        body.extend(key_point_lines(q.key_points, [p.covered for p in points.points]))
+        made = [p.covered for p in points.points]
+        body.extend(key_point_lines(q.key_points, made, one_line=compact > 0))
     elif q.key_points:
         body.append(Text(""))
         body.append(Text("Key points", style="bold"))
         for point in q.key_points:
-            body.append(Text("  • ") + literal(point))
+            body.append(hanging(Text("  • "), literal(reflow(point)), one_line=compact > 0))
     if shortened:
-        body.append(Text(""))
-        body.append(
-            Text("The answer is long: type f at the grade prompt to read it in full.", "dim")
-        )
+        body.append(Text(SHORTENED, "dim"))
     border = "cyan" if check is None else ("green" if check.correct else "red")
     title = "Answer" if check is None else ("Answer · right" if check.correct else "Answer · wrong")
     return Panel(Group(*body), title=title, title_align="left", border_style=border, padding=(0, 2))
+
+
+def _cut_lines(text: str, lines: int, width: int) -> Text:
+    """``text`` wrapped at ``width``, cut after ``lines`` lines (at a word, with " …")."""
+    wrapped = [w for line in text.split("\n") for w in (textwrap.wrap(line, width) or [""])]
+    kept = wrapped[: max(1, lines)]
+    if len(kept) < len(wrapped):
+        kept[-1] = (textwrap.wrap(kept[-1], width - 2) or [""])[0] + " …"
+    return literal("\n".join(kept))
 
 
 def grade_legend() -> Text:
@@ -315,6 +372,11 @@ def grade_legend() -> Text:
     text.append("Suspend: ", style="bold")
     text.append("s (or :s) puts the item aside, ungraded, until unsuspended.")
     return text
+
+
+def legend_reminder() -> Text:
+    """One line in place of the legend once a profile has studied: where to find it."""
+    return Text("Grades 0 (blackout) to 5 (perfect) · :? shows the help", style="dim")
 
 
 def span(days: int) -> str:
@@ -398,114 +460,7 @@ def summary(result: Summary, today: date) -> Panel:
     return Panel(table, title="Session over", title_align="left", border_style="cyan", expand=False)
 
 
-# ---------------------------------------------------------------- stats and list
-
-
-def _bar(n: int, peak: int, width: int = BAR_WIDTH) -> Text:
-    length = round(n / peak * width) if peak else 0
-    return Text("█" * length, style="cyan")
-
-
-def _percent(share: float | None) -> str:
-    return "—" if share is None else f"{share:.0%}"
-
-
-def stats_view(stats: Stats, bank: Bank) -> Group:
-    cards = Table(title="Cards", title_justify="left", show_header=True, expand=False)
-    for name in ("total", "new", "learning", "mature", "due today", "mean EF", "streak"):
-        cards.add_column(name, justify="right")
-    cards.add_row(
-        str(stats.total),
-        str(stats.new),
-        str(stats.learning),
-        str(stats.mature),
-        str(stats.due_today),
-        "—" if stats.mean_ef is None else f"{stats.mean_ef:.2f}",
-        f"{stats.streak} d",
-    )
-    forecast = Table(
-        title="Due in the next 7 days",
-        title_justify="left",
-        box=None,
-        show_header=False,
-        min_width=len("Due in the next 7 days"),
-    )
-    forecast.add_column(justify="left")
-    forecast.add_column(justify="right")
-    forecast.add_column()
-    peak = max((n for _, n in stats.forecast), default=0)
-    for day, n in stats.forecast:
-        label = "today" if day == stats.today else day.strftime("%a %d %b")
-        forecast.add_row(label, str(n), _bar(n, peak))
-    history = Table(
-        title="Answers per day, last 30 days",
-        title_justify="left",
-        box=None,
-        show_header=False,
-        min_width=len("Answers per day, last 30 days"),
-    )
-    history.add_column()
-    history.add_column(justify="right")
-    history.add_column()
-    peak = max((n for _, n in stats.reviews_per_day), default=0)
-    for day, n in stats.reviews_per_day:
-        if n or day == stats.today:
-            history.add_row(day.strftime("%a %d %b"), str(n), _bar(n, peak))
-    retention_title = "Retention (scheduling reviews graded 3 or more)"
-    retention = Table(title=retention_title, title_justify="left", min_width=len(retention_title))
-    retention.add_column("topic")
-    retention.add_column("reviews", justify="right")
-    retention.add_column("retention", justify="right")
-    for t in stats.by_topic:
-        retention.add_row(literal(t.title), str(t.reviews), _percent(t.share))
-    retention.add_row(
-        Text("all topics", style="bold"), str(stats.reviews), _percent(stats.retention)
-    )
-    parts: list[Any] = [cards, forecast, history, retention]
-    if stats.predicted_retention is not None:
-        parts.append(
-            Text.assemble(
-                ("Predicted retention today (FSRS): ", "bold"),
-                _percent(stats.predicted_retention),
-                " of the cards studied would be recalled, against the true retention above",
-            )
-        )
-    if stats.most_lapsed:
-        lapsed = Table(title="Most lapsed", title_justify="left")
-        lapsed.add_column("question")
-        lapsed.add_column("lapses", justify="right")
-        by_id = bank.by_id()
-        for qid, n in stats.most_lapsed:
-            question = by_id.get(qid)
-            prompt = qid if question is None else question.prompt
-            if question is not None and question.type == "cloze":
-                prompt = cloze_text(prompt)
-            lapsed.add_row(literal(_shorten(prompt, 70)), str(n))
-        parts.append(lapsed)
-    if stats.most_missed:
-        parts.append(_missed_table(stats, bank))
-    return Group(*parts)
-
-
-def _missed_table(stats: Stats, bank: Bank) -> Table:
-    """The key points the learner misses most often, with their questions."""
-    missed = Table(title="Key points missed most often", title_justify="left")
-    missed.add_column("key point", ratio=1)
-    missed.add_column("question", ratio=1)
-    missed.add_column("missed", justify="right")
-    by_id = bank.by_id()
-    for m in stats.most_missed:
-        question = by_id.get(m.question_id)
-        prompt = m.question_id if question is None else question.prompt
-        missed.add_row(
-            literal(m.key_point), literal(_shorten(prompt, 70)), f"{m.missed} of {m.answers}"
-        )
-    return missed
-
-
-def _shorten(text: str, width: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+# ---------------------------------------------------------------- topics
 
 
 def topics_table(bank: Bank) -> Table:
@@ -522,49 +477,3 @@ def topics_table(bank: Bank) -> Table:
         )
     table.caption = f"{len(bank.questions)} items in {len(bank.topics)} topics"
     return table
-
-
-# ---------------------------------------------------------------- a class
-
-
-def class_report_view(report: ClassReportResult, rows: int = 40) -> Group:
-    """The teacher's report: learners who struggle first, then the hardest questions, then
-    topics (each table shows its first ``rows`` rows)."""
-    learners = Table(title="Learners (struggling first)", title_justify="left")
-    for name in ("learner", "answers", "retention", "learning", "mature", "due", "streak"):
-        learners.add_column(name, justify="left" if name == "learner" else "right")
-    learners.add_column("last active")
-    for person in report.learners[:rows]:
-        learners.add_row(
-            literal(person.learner),
-            str(person.answers),
-            _percent(person.retention),
-            str(person.learning),
-            str(person.mature),
-            str(person.due),
-            str(person.streak),
-            (person.last_active or "never")[:16].replace("T", " "),
-        )
-    questions = Table(title="Questions (hardest first)", title_justify="left")
-    for name in ("question", "topic", "answers", "learners", "failed"):
-        questions.add_column(
-            name, justify="right" if name in ("answers", "learners", "failed") else "left"
-        )
-    for q in report.questions[:rows]:
-        questions.add_row(
-            literal(q.id),
-            literal(q.topic),
-            str(q.answers),
-            str(len(q.learners)),
-            _percent(q.failed_share),
-        )
-    topics = Table(title="Topics", title_justify="left")
-    for name in ("topic", "questions", "answers", "failed"):
-        topics.add_column(name, justify="left" if name == "topic" else "right")
-    for t in report.topics:
-        topics.add_row(
-            literal(t["topic"]), str(t["questions"]), str(t["answers"]), _percent(t["failed_share"])
-        )
-    more = len(report.learners) - rows
-    tail = [Text(f"... {more} more learners (--json or --csv lists them all)")] if more > 0 else []
-    return Group(learners, *tail, Text(""), questions, Text(""), topics)
