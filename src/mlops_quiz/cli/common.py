@@ -45,6 +45,8 @@ ProfileOption = Annotated[
         show_default=False,
     ),
 ]
+
+
 def _password_in_db(value: str | None) -> str | None:
     """Warn, once, that a password on the command line shows in every process list."""
     if value and _has_password(value):
