@@ -2,6 +2,7 @@
 
     python benchmarks/grading.py [--matcher meaning|words] [--set FILE] [--runs 200] [--misses]
     python benchmarks/grading.py --calibrate      # fit the meaning matcher's rule
+    python benchmarks/grading.py --process        # `check` as a process against the floor
 
 Reads the evaluation set (``benchmarks/grading/answers.yaml``: items, answers, which key points
 each answer makes and the grade a careful human grader gives it), checks every answer with the
@@ -18,6 +19,10 @@ a judged key point the bank no longer has is reported (the bank was reworded: ju
 alternatives (the matcher alone, on the key points' own words). ``--split`` reports one half
 of the set: ``held-out`` by default, ``calibrate`` or ``all``. ``--smoke`` checks the first
 items only and times a few runs, to show the script works.
+
+``--process`` times ``mlops-quiz check`` on an open item as a whole process, by meaning and by
+words, in interleaved rounds with the import floor ``python -c "import typer, rich, yaml,
+sqlalchemy"``, and prints the medians, their ratios to the floor and the peak resident memory.
 
 ``--calibrate`` fits the meaning matcher's rule on the calibration half only: a logistic
 regression of "the point is made" on the features of ``checking.meaning`` (plain gradient
@@ -269,6 +274,48 @@ def calibrate(path: Path, checker: Any) -> None:
     print(f"THRESHOLD = {best[1]}")
 
 
+def time_process(runs: int) -> None:
+    """``check`` as a process, by meaning and by words, against the import floor."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    script = shutil.which("mlops-quiz") or str(Path(sys.executable).parent / "mlops-quiz")
+    answer = (
+        "Level 0 is manual. Level 1 automates the training pipeline with continuous training. "
+        "Level 2 adds CI/CD of the pipeline."
+    )
+    check = [script, "check", "fw-maturity-levels", "--answer", answer]
+    commands = {
+        "import floor": ([sys.executable, "-c", "import typer, rich, yaml, sqlalchemy"], {}),
+        "check by meaning": (check, {"MLOPS_QUIZ_MATCHER": "meaning"}),
+        "check by words": (check, {"MLOPS_QUIZ_MATCHER": "words"}),
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, int] = {}
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "MLOPS_QUIZ_HOME": home}
+        subprocess.run(check, env=env, capture_output=True, check=True)  # unpack the model once
+        for _ in range(runs):
+            for name, (argv, extra) in commands.items():
+                start = time.perf_counter()
+                child = subprocess.Popen(
+                    argv, env={**env, **extra}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+                )
+                _, status, usage = os.wait4(child.pid, 0)
+                times[name].append(time.perf_counter() - start)
+                peaks[name] = max(peaks.get(name, 0), usage.ru_maxrss)
+                assert os.waitstatus_to_exitcode(status) == 0, name
+    floor = statistics.median(times["import floor"])
+    for name, spent in times.items():
+        median = statistics.median(spent)
+        print(
+            f"{name:<18} {median:.3f} s  {median / floor:.2f}x the floor  "
+            f"peak {peaks[name] / 1024:.0f} MB (median of {runs})"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", type=Path, default=DEFAULT_SET, help="the evaluation set")
@@ -280,6 +327,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--calibrate", action="store_true", help="fit the meaning matcher's rule and print it"
+    )
+    parser.add_argument(
+        "--process", action="store_true", help="time `check` as a process against the floor"
     )
     parser.add_argument("--runs", type=int, default=200, help="timed checks (median)")
     parser.add_argument("--misses", action="store_true", help="list the wrong judgments")
@@ -294,6 +344,9 @@ def main(argv: list[str] | None = None) -> int:
         help="the half of the set to report (the matcher is calibrated on the other half)",
     )
     args = parser.parse_args(argv)
+    if args.process:
+        time_process(3 if args.smoke else 7)
+        return 0
     checker = checker_for(meaning.MATCHER_MEANING if args.calibrate else args.matcher)
     if args.calibrate:
         calibrate(args.set, checker)
