@@ -136,6 +136,7 @@ def test_an_off_topic_or_empty_answer_makes_no_point(checker: meaning.MeaningChe
     assert off.suggested == 1
     empty = checker.check("  ", points)
     assert empty.empty and empty.suggested == 0
+    assert empty.matcher == "meaning"
 
 
 def test_a_point_made_by_meaning_is_highlighted_where_it_is_made(

@@ -31,6 +31,7 @@ many items); an answer's segments are embedded in one batch.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import re
@@ -227,8 +228,8 @@ class MeaningChecker:
     ) -> OpenCheck:
         """Which key points ``answer`` makes, by words and meaning, and the grade suggested."""
         by_words = check_open(answer, key_points, alternatives, quick=quick)
-        if by_words.empty or not key_points:
-            return by_words
+        if by_words.empty or not key_points:  # nothing to read: the words' verdict stands
+            return dataclasses.replace(by_words, matcher=MATCHER_MEANING)
         rows, pieces, closest = self.features(answer, key_points, alternatives, by_words)
         results = []
         for n, point in enumerate(by_words.points):
