@@ -255,3 +255,42 @@ def test_sm2_to_fsrs_and_back_gives_the_same_sm2_state(script_env, bank: Path):
     assert back.returncode == 0, back.stderr
     assert state("2026-03-11T12:00") == sm2_state
     assert history("2026-03-11T12:00") == answers
+
+
+def test_config_scheduler_reschedules_at_once_and_back(script_env, bank: Path):
+    """`config scheduler fsrs` reschedules the studied cards from their answers at once, so
+    `list` shows FSRS's interval before any session; `config scheduler sm2` gives back the
+    SM-2 state the answers make. The days and values are those of the test above (SM-2's rules,
+    and the library's S = 12.68 for FSRS)."""
+    env = {k: v for k, v in script_env.items() if k != "MLOPS_QUIZ_SCHEDULER"}
+    for day, answers in [
+        ("2026-03-02", "2.5\n4\n"),
+        ("2026-03-03", "2.5\n1\n2.5\n4\n"),
+        ("2026-03-04", "2.5\n4\n"),
+        ("2026-03-05", "2.5\n5\n"),
+        ("2026-03-11", "2.5\n3\n2.5\n4\n"),
+    ]:
+        done = run(
+            ["study", "--bank", str(bank), "--limit", "1"],
+            env,
+            answers,
+            MLOPS_QUIZ_NOW=f"{day}T09:00",
+        )
+        assert done.returncode == 0, done.stderr
+    assert (card(env, bank, "2026-03-11T10:00")["interval"]) == 16
+
+    switched = run(["config", "scheduler", "fsrs"], env, MLOPS_QUIZ_NOW="2026-03-11T10:00")
+    assert switched.returncode == 0, switched.stderr
+    assert "1 card of profile 'default' rescheduled by fsrs" in switched.stdout
+    row = card(env, bank, "2026-03-11T10:00")
+    assert (row["interval"], row["due"]) == (13, "2026-03-24")
+    assert row["memory"]["stability"] == pytest.approx(12.6830, abs=1e-3)
+
+    back = run(["config", "scheduler", "sm2"], env, MLOPS_QUIZ_NOW="2026-03-11T10:00")
+    assert back.returncode == 0, back.stderr
+    assert "1 card of profile 'default' rescheduled by sm2" in back.stdout
+    row = card(env, bank, "2026-03-11T10:00")
+    assert (row["interval"], row["due"], row["ef"]) == (16, "2026-03-27", 2.46)
+
+    again = run(["config", "scheduler", "sm2"], env, MLOPS_QUIZ_NOW="2026-03-11T10:00")
+    assert "rescheduled" not in again.stdout  # nothing to move

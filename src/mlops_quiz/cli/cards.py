@@ -301,6 +301,8 @@ def config(
         if resolved[key].source != lasting.SOURCE_FILE:
             setting = lasting.SETTINGS[key]
             print(f"note: {setting.env} is set and overrides the file")
+        elif key == "scheduler":
+            _reschedule_now()
         return
     resolved = lasting.resolve()
     if key is not None:
@@ -313,3 +315,27 @@ def config(
 
     where = visible(str(lasting.settings_path()))
     render.console().print(settings_table(resolved, lasting.SETTINGS, where))
+
+
+def _reschedule_now() -> None:
+    """After ``config scheduler``: every profile of the progress file is scheduled by the
+    scheduler now in force, recomputed from its answers (the log is never rewritten), so
+    ``list``, ``show`` and ``stats`` show the new schedule before the next session. A
+    database elsewhere (a class) is rescheduled at each learner's next session."""
+    import dataclasses
+
+    from mlops_quiz.config import Settings
+
+    settings = Settings.resolve(None, None, None)
+    if not settings.db_url.startswith("sqlite"):
+        print("cards are rescheduled at each profile's next study session")
+        return
+    with open_store(settings, create=False) as store:
+        for profile in store.profiles():
+            mine = dataclasses.replace(settings, profile=profile)
+            moved = store.reschedule(profile, profile_scheduler(mine, store))
+            if moved:
+                print(
+                    f"{counted(moved, 'card')} of profile {visible(profile)!r} rescheduled "
+                    f"by {settings.scheduler} from their answers"
+                )
