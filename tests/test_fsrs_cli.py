@@ -185,25 +185,32 @@ def test_stats_predict_retention_under_fsrs_only(script_env, bank: Path):
     assert (plain["scheduler"], plain["predicted_retention"]) == ("sm2", None)
 
 
-def test_sm2_to_fsrs_and_back_gives_the_same_sm2_state(script_env, bank: Path):
-    """A card studied under SM-2, the profile switched to FSRS and back: every answer is kept
-    and the SM-2 state is the one it had before the switch. Below 4 a card comes back the same
-    day (a repeat, answered 4 here), which is logged but moves nothing."""
-    days = [
-        ("2026-03-02", "2.5\n4\n"),
-        ("2026-03-03", "2.5\n1\n2.5\n4\n"),
-        ("2026-03-04", "2.5\n4\n"),
-        ("2026-03-05", "2.5\n5\n"),
-        ("2026-03-11", "2.5\n3\n2.5\n4\n"),
-    ]
-    for day, answers in days:
+FIVE_DAYS = [
+    ("2026-03-02", "2.5\n4\n"),
+    ("2026-03-03", "2.5\n1\n2.5\n4\n"),
+    ("2026-03-04", "2.5\n4\n"),
+    ("2026-03-05", "2.5\n5\n"),
+    ("2026-03-11", "2.5\n3\n2.5\n4\n"),
+]
+"""Grades 4, 1 (and its repeat), 4, 5, 3 (and its repeat) under SM-2."""
+
+
+def study_five_days_under_sm2(env: dict[str, str], bank: Path) -> None:
+    for day, answers in FIVE_DAYS:
         done = run(
             ["study", "--bank", str(bank), "--limit", "1"],
-            script_env,
+            env,
             answers,
             MLOPS_QUIZ_NOW=f"{day}T09:00",
         )
         assert done.returncode == 0, done.stderr
+
+
+def test_sm2_to_fsrs_and_back_gives_the_same_sm2_state(script_env, bank: Path):
+    """A card studied under SM-2, the profile switched to FSRS and back: every answer is kept
+    and the SM-2 state is the one it had before the switch. Below 4 a card comes back the same
+    day (a repeat, answered 4 here), which is logged but moves nothing."""
+    study_five_days_under_sm2(script_env, bank)
     # SM-2 on 4, 1, 4, 5, 3: the 1 is a lapse (repetitions back to 0, EF kept); then intervals
     # 1, 6 and ceil(6 * 2.6) = 16 days; EF 2.5 + 0.1 - 0.14 = 2.46
     sm2_state = {
@@ -263,20 +270,7 @@ def test_config_scheduler_reschedules_at_once_and_back(script_env, bank: Path):
     SM-2 state the answers make. The days and values are those of the test above (SM-2's rules,
     and the library's S = 12.68 for FSRS)."""
     env = {k: v for k, v in script_env.items() if k != "MLOPS_QUIZ_SCHEDULER"}
-    for day, answers in [
-        ("2026-03-02", "2.5\n4\n"),
-        ("2026-03-03", "2.5\n1\n2.5\n4\n"),
-        ("2026-03-04", "2.5\n4\n"),
-        ("2026-03-05", "2.5\n5\n"),
-        ("2026-03-11", "2.5\n3\n2.5\n4\n"),
-    ]:
-        done = run(
-            ["study", "--bank", str(bank), "--limit", "1"],
-            env,
-            answers,
-            MLOPS_QUIZ_NOW=f"{day}T09:00",
-        )
-        assert done.returncode == 0, done.stderr
+    study_five_days_under_sm2(env, bank)
     assert (card(env, bank, "2026-03-11T10:00")["interval"]) == 16
 
     switched = run(["config", "scheduler", "fsrs"], env, MLOPS_QUIZ_NOW="2026-03-11T10:00")
