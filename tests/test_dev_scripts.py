@@ -5,6 +5,7 @@ and every test file they run exists, and every planted bug's text is still found
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -63,3 +64,12 @@ def test_the_new_and_moved_packages_are_covered():
     ):
         assert path in planted and path in mutated, path
     assert any(path.startswith("transfer/") for path in planted)
+
+
+def test_the_readme_gives_the_number_of_planted_bugs_and_the_90_percent_modules():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    count = re.search(r"# (\d+) plausible bugs planted one at a time", readme)
+    assert count is not None and int(count[1]) == len(PLANTED.BUGS)
+    strict = {name for name, target in MUTATION.MODULES.items() if target.score >= 90}
+    named = re.search(r"90% for ((?:`\w+`(?:, | and |\s)*)+)", readme)
+    assert named is not None and set(re.findall(r"`(\w+)`", named[1])) == strict
