@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from conftest import console_script
+from mlops_quiz.bank import parse_text
 from mlops_quiz.checking import matchers, meaning, model
 from mlops_quiz.checking.matchers import WORDS, Loader, load_meaning
 from mlops_quiz.checking.words import check_open as words_check
@@ -105,6 +106,8 @@ def test_an_empty_or_punctuation_answer_has_no_segment() -> None:
         ("data doesn't change", "data does change"),
         ("no manual steps", "manual steps"),
         ("automation", "not automation"),
+        ("data is versioned", "data is not versioned"),
+        ("a model must be monitored", "a model must not be monitored"),
     ],
 )
 def test_a_point_said_the_other_way_round(point: str, contrast: str) -> None:
@@ -376,7 +379,7 @@ def test_points_made_by_the_rule_are_highlighted_where_they_are_made() -> None:
     found = checker.check("The first thing. Beta point here.", POINTS)
     # alpha: probability 0.801 by the rule, made by meaning alone: its closest segment is lit;
     # beta: 0.682, made, lit where its words are
-    assert found.matcher == "meaning" and not found.empty
+    assert found.matcher == "meaning" and found.empty is False
     assert [(p.text, p.covered, p.spans) for p in found.points] == [
         ("alpha point", True, ((0, 15),)),
         ("beta point", True, ((17, 21), (22, 27))),
@@ -518,3 +521,40 @@ def test_any_failure_to_load_is_one_warning_that_says_why(
     assert len(said) == 1
     assert "out of memory" in said[0]
     assert said[0].endswith("; open answers are checked by their words alone")
+
+
+def test_the_rule_takes_exactly_six_features() -> None:
+    with pytest.raises(ValueError):
+        meaning.probability([0.5] * 5)
+
+
+def test_an_accepted_phrasing_counts_as_the_point() -> None:
+    checker = stand_in(The_first_thing=(0.0, 0.0, 0.0, 0.0, 0.9))
+    checker.encoder.vectors["first thing"] = (0.0, 0.0, 0.0, 0.0, 1.0)  # type: ignore[attr-defined]
+    rows, _, _ = checker.features("The first thing.", POINTS, [["first thing"], []])
+    assert rows[0][0] == pytest.approx(0.9)  # the closer of the point and its phrasing
+    assert rows[1][0] == pytest.approx(0.0)
+
+
+def test_a_question_is_checked_by_its_key_points_and_quick_only_when_said() -> None:
+    text = (
+        "topics: [{id: t, title: T}]\nquestions:\n  - {id: q, topic: t, type: open, prompt: P?,"
+        " answer: A., key_points: [alpha point, beta point]}\n"
+    )
+    _, (question,) = parse_text(text, "b.yaml")
+    checker = stand_in(The_first_thing=(0.8, 0.6), Beta_point_here=(0.0, 0.5, 0.0, ROOT3_2))
+    answer = "The first thing. Beta point here."
+    assert checker.check_question(question, answer).suggested == 4
+    assert checker.check_question(question, answer, quick=True).suggested == 5
+    by_words = WORDS.check_question(question, "alpha point, beta point", quick=True)
+    assert by_words.matcher == "words" and by_words.suggested == 5
+
+
+def test_the_model_loads_in_a_thread_that_quitting_does_not_wait_for(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(matchers, "load_meaning", lambda cache_dir: stand_in())
+    loader = Loader("meaning", tmp_path, lambda line: pytest.fail(line))
+    loader.start()
+    assert loader._thread is not None and loader._thread.daemon
+    loader.checker()

@@ -502,6 +502,11 @@ def test_a_tab_in_the_indentation_is_named():
     assert found.endswith(" (YAML does not allow tabs for indentation)")
 
 
+def test_a_tab_in_a_file_with_old_mac_line_ends_is_one_problem():
+    (found,) = problems_of("topics:\r\t- id: t\r")
+    assert found.startswith("b.yaml:2: invalid YAML: ")
+
+
 def test_a_file_over_the_item_limit_is_refused_before_it_is_parsed():
     limit = 400_000  # lines and list items in one file
     at_limit = "topics: []" + "\n" * limit
