@@ -96,6 +96,21 @@ MODULES: dict[str, Target] = {
         ("tests/test_model.py",),
         90,
     ),
+    "meaning": Target(
+        (f"{PACKAGE}/checking/meaning.py", f"{PACKAGE}/checking/matchers.py"),
+        ("tests/test_meaning.py",),
+        90,
+        tuple(
+            f"tests/test_meaning.py::{test}"
+            for test in (
+                "test_check_says_which_matcher_ran",
+                "test_a_model_that_fails_its_digest_is_one_warning_and_the_words_check",
+                "test_the_matcher_setting_is_shown_with_its_source",
+                "test_a_scripted_session_checks_an_open_answer_by_meaning",
+                "test_at_a_terminal_the_question_comes_at_once_and_the_answer_is_checked_by_meaning",
+            )
+        ),
+    ),
     "classroom": Target(
         (f"{PACKAGE}/classroom/report.py",),
         ("tests/test_class_report.py",),

@@ -245,6 +245,27 @@ BUGS = [
         "tests/test_model.py",
     ),
     (
+        "meaning: a point made when the rule is below the threshold",
+        S + "checking/meaning.py",
+        "made = probability(rows[n]) >= THRESHOLD",
+        "made = probability(rows[n]) < THRESHOLD",
+        "tests/test_meaning.py",
+    ),
+    (
+        "meaning: the margin's sign turned round",
+        S + "checking/meaning.py",
+        "margin = best - float(others.max()) if others.size else best",
+        "margin = float(others.max()) - best if others.size else best",
+        "tests/test_meaning.py",
+    ),
+    (
+        "matchers: the fallback warning said at every open answer",
+        S + "checking/matchers.py",
+        'self._problem = ""',
+        "pass",
+        "tests/test_meaning.py",
+    ),
+    (
         "progress import: an answer from the future accepted",
         S + "transfer/progress.py",
         "if utc > now + CLOCK_SKEW:",

@@ -5,6 +5,7 @@ and every test file they run exists, and every planted bug's text is still found
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -41,6 +42,9 @@ def test_each_mutated_module_and_its_tests_exist(name: str):
     target = MUTATION.MODULES[name]
     for path in (*target.paths, *target.tests):
         assert (ROOT / path).is_file(), path
+    for node in target.slow:  # a renamed test would run under mutmut again, unseen
+        path, _, name = node.partition("::")
+        assert f"def {name}(" in (ROOT / path).read_text(encoding="utf-8"), node
 
 
 def test_the_new_and_moved_packages_are_covered():
@@ -51,6 +55,21 @@ def test_the_new_and_moved_packages_are_covered():
         for target in MUTATION.MODULES.values()
         for path in target.paths
     }
-    for path in ("checking/model.py", "scheduling/fsrs.py", "classroom/report.py"):
+    for path in (
+        "checking/model.py",
+        "checking/meaning.py",
+        "checking/matchers.py",
+        "scheduling/fsrs.py",
+        "classroom/report.py",
+    ):
         assert path in planted and path in mutated, path
     assert any(path.startswith("transfer/") for path in planted)
+
+
+def test_the_readme_gives_the_number_of_planted_bugs_and_the_90_percent_modules():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    count = re.search(r"# (\d+) plausible bugs planted one at a time", readme)
+    assert count is not None and int(count[1]) == len(PLANTED.BUGS)
+    strict = {name for name, target in MUTATION.MODULES.items() if target.score >= 90}
+    named = re.search(r"90% for ((?:`\w+`(?:, | and |\s)*)+)", readme)
+    assert named is not None and set(re.findall(r"`(\w+)`", named[1])) == strict

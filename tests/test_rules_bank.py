@@ -20,10 +20,12 @@ from mlops_quiz.bank import (
     choice_letter,
     cloze_pieces,
     cloze_text,
+    content_digest,
     gap_answers,
     load_bank,
     parse_text,
     parse_text_lenient,
+    question_line,
 )
 from mlops_quiz.errors import BankError
 
@@ -432,3 +434,113 @@ def test_bank_views():
     assert [q.id for q in bank.in_topics(None)] == ["1", "2", "3"]
     assert [q.id for q in bank.in_topics([])] == ["1", "2", "3"]
     assert list(bank.by_id()) == ["1", "2", "3"]
+
+
+# ---------------------------------------------------------------- more mistakes, each named
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ("type: open, prompt: P, answer: [A]", "question 'q': answer must be text, not a sequence"),
+        ("type: open, prompt: ~, answer: A", "question 'q': prompt is empty"),
+        (
+            "type: open, prompt: P, answer: A, key_points: ['" + "k" * 501 + "']",
+            "each item of question 'q': key_points is 501 characters long; at most 500",
+        ),
+    ],
+)
+def test_more_question_field_mistakes(fields: str, problem: str):
+    assert problems_of(one_question(fields)) == [f"b.yaml:5: {problem}"]
+
+
+def test_a_key_point_of_500_characters_is_accepted():
+    (q,) = questions_of(
+        one_question("type: open, prompt: P, answer: A, key_points: [" + "k" * 500 + "]")
+    )
+    assert q.key_points == ("k" * 500,)
+
+
+def test_questions_must_be_a_list():
+    assert problems_of("questions: x\n") == ["b.yaml:1: 'questions' must be a list, not a scalar"]
+
+
+def test_a_topic_source_must_be_text():
+    assert problems_of("topics:\n  - {id: t, title: T, source: [S]}\n") == [
+        "b.yaml:2: topic source must be text, not a sequence"
+    ]
+
+
+def test_a_topic_without_source_or_description_has_them_empty():
+    topics, _ = parse_text(
+        "topics:\n  - {id: t, title: T}\n  - {id: u, title: U, source: ~}\n", "b.yaml"
+    )
+    assert topics == [Topic("t", "T", "", "", "b.yaml", 2), Topic("u", "U", "", "", "b.yaml", 3)]
+
+
+@pytest.mark.parametrize(
+    ("word", "value"), [("on", True), ("yes", True), ("off", False), ("no", False)]
+)
+def test_yaml_booleans_of_yaml_1_1_are_flags(word: str, value: bool):
+    (q,) = questions_of(mcq(["x", "y"], "a").replace("correct: a", f"correct: a, shuffle: {word}"))
+    assert q.shuffle is value
+
+
+def test_a_syntax_error_names_its_line():
+    found = problems_of("topics: []\nquestions: []\n  bad: x\n")
+    assert len(found) == 1 and found[0].startswith("b.yaml:3: invalid YAML: ")
+
+
+def test_a_quote_never_closed_is_reported_where_it_opens():
+    found = problems_of('topics:\n  - id: t\n    title: "T\n    source: S\nquestions: []\n')
+    assert found == ["b.yaml:3: invalid YAML: a quoted text starts here and is never closed"]
+
+
+def test_a_tab_in_the_indentation_is_named():
+    (found,) = problems_of("topics:\n\t- id: t\n")
+    assert found.startswith("b.yaml:2: invalid YAML: found character")
+    assert found.endswith(" (YAML does not allow tabs for indentation)")
+
+
+def test_a_tab_in_a_file_with_old_mac_line_ends_is_one_problem():
+    (found,) = problems_of("topics:\r\t- id: t\r")
+    assert found.startswith("b.yaml:2: invalid YAML: ")
+
+
+def test_a_file_over_the_item_limit_is_refused_before_it_is_parsed():
+    limit = 400_000  # lines and list items in one file
+    at_limit = "topics: []" + "\n" * limit
+    assert parse_text(at_limit, "b.yaml") == ([], [])
+    assert problems_of(at_limit + "\n") == [
+        "b.yaml:1: the file has over 400,000 lines and list items; split it"
+    ]
+
+
+def test_a_file_that_cannot_be_read_is_named(tmp_path: Path):
+    missing = tmp_path / "none.yaml"
+    with pytest.raises(BankError) as raised:
+        load_bank([missing])
+    assert raised.value.problems == [f"{missing}: no such bank file"]
+    (tmp_path / "file.yaml").write_text("topics: []\n", encoding="utf-8")
+    under_a_file = tmp_path / "file.yaml" / "b.yaml"
+    with pytest.raises(BankError) as raised:
+        load_bank([under_a_file])
+    assert raised.value.problems == [f"{under_a_file}: cannot read: Not a directory"]
+
+
+def test_the_line_of_a_question_by_its_id():
+    text = TOPIC + "questions:\n  - {id: q, topic: t}\n  - id: r\n    topic: t\n  - [x]\n"
+    assert question_line(text, "q") == 5
+    assert question_line(text, "r") == 6
+    assert question_line(text, "s") is None
+    assert question_line("topics: [\n", "q") is None
+
+
+def test_the_content_digest_follows_the_prompt_and_answer_as_folded():
+    base = questions_of(one_question("type: open, prompt: Café?, answer: Yes"))[0]
+    folded = questions_of(one_question("type: open, prompt: CAFE?, answer: yes"))[0]
+    changed = questions_of(one_question("type: open, prompt: Café?, answer: No"))[0]
+    assert content_digest(base) == content_digest(folded)
+    assert content_digest(base) != content_digest(changed)
+    assert len(content_digest(base)) == 16
+    assert all(c in "0123456789abcdef" for c in content_digest(base))

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from mlops_quiz.bank import Bank, parse_text
-from mlops_quiz.errors import BadInputError
-from mlops_quiz.scheduling import CardState
+from mlops_quiz.errors import AnsweredElsewhereError, BadInputError
+from mlops_quiz.scheduling import CardState, scheduler_for
 from mlops_quiz.store import ReviewRecord, Store
 from mlops_quiz.study.session import Outlook, StudySession
 
@@ -437,3 +437,122 @@ def test_a_repeat_is_logged_with_the_state_unchanged_and_the_time_in_utc(
         ("review", "2026-11-26T12:00:00+00:00", 0, 0, None, 0, 1, "2026-11-27"),
         ("repeat", "2026-11-26T12:00:00+00:00", 0, 1, "2026-11-27", 0, 1, "2026-11-27"),
     ]
+
+
+def seed_state(store: Store, qid: str, state: CardState) -> None:
+    """A card studied long ago, now in ``state``."""
+    moment = datetime(2026, 1, 1, 9, tzinfo=timezone.utc)
+    record = ReviewRecord(qid, moment, date(2026, 1, 1), 4, "", 1000, "review", CardState(), state)
+    store.add_history("default", [record])
+
+
+def suspended_ids(store: Store) -> set[str]:
+    return {qid for qid, flags in store.card_flags("default").items() if flags.suspended}
+
+
+def test_a_card_answered_meanwhile_in_another_session_leaves_this_one():
+    bank = bank_of(2)
+    with Store.open("sqlite://") as store:
+        mine, other = plan(store, bank), plan(store, bank)
+        item, elsewhere = mine.next_item(), other.next_item()
+        assert item is not None and elsewhere is not None
+        other.answer(elsewhere, 4, "", 1000)  # q001 learnt elsewhere: I(1) = 1 day
+        with pytest.raises(AnsweredElsewhereError):
+            mine.answer(item, 5, "", 1000)
+        # this session now knows the card as the other left it, and no longer asks it
+        assert mine.state_of("q001") == CardState(1, 1, 250, TODAY + timedelta(days=1), 0)
+        assert ids(mine) == ["q002"] and mine.current is None
+        assert store.card("default", "q001") == CardState(1, 1, 250, TODAY + timedelta(days=1))
+
+
+def test_a_leech_is_suspended_at_its_eighth_lapse_and_owes_no_repeat():
+    bank = bank_of(1)
+    with Store.open("sqlite://") as store:
+        seed_state(store, "q001", CardState(3, 10, 150, TODAY, 7))
+        session = plan(store, bank, suspend_leeches=True)
+        item = session.next_item()
+        assert item is not None
+        answered = session.answer(item, 1, "", 1000)
+        assert answered.suspended and session.state_of("q001").lapses == 8
+        assert suspended_ids(store) == {"q001"} and ids(session) == []
+
+
+def test_an_unsuspended_leech_that_passes_is_not_suspended_again():
+    bank = bank_of(1)
+    with Store.open("sqlite://") as store:
+        seed_state(store, "q001", CardState(3, 10, 150, TODAY, 8))  # a leech, unsuspended
+        session = plan(store, bank, suspend_leeches=True)
+        item = session.next_item()
+        assert item is not None
+        answered = session.answer(item, 4, "", 1000)  # passed: no lapse
+        assert not answered.suspended and session.state_of("q001").lapses == 8
+        assert suspended_ids(store) == set()
+
+
+def test_undo_of_the_answer_that_suspended_a_leech_unsuspends_it():
+    bank = bank_of(1)
+    with Store.open("sqlite://") as store:
+        seed_state(store, "q001", CardState(3, 10, 150, TODAY, 7))
+        session = plan(store, bank, suspend_leeches=True)
+        item = session.next_item()
+        assert item is not None
+        session.answer(item, 1, "", 1000)
+        assert session.undo() == item
+        assert suspended_ids(store) == set()
+        assert store.card("default", "q001") == CardState(3, 10, 150, TODAY, 7)
+        assert ids(session) == ["q001"]
+
+
+def test_a_buried_item_leaves_the_session_until_the_next_study_day():
+    bank = bank_of(2)
+    with Store.open("sqlite://") as store:
+        session = plan(store, bank)
+        first = session.next_item()
+        assert first is not None
+        session.answer(first, 2, "", 1000)  # below 4: q001 comes back as a repeat
+        assert ids(session) == ["q002", "q001"]
+        session.bury(first)
+        assert ids(session) == ["q002"] and session.current is None
+        assert store.card_flags("default")["q001"].buried_until == TODAY + timedelta(days=1)
+        session.undo()  # the answer is taken back, the buried item stays out
+        assert "q001" not in ids(session)
+
+
+def test_a_suspended_item_leaves_the_session_whatever_is_undone():
+    bank = bank_of(2)
+    with Store.open("sqlite://") as store:
+        session = plan(store, bank)
+        first = session.next_item()
+        assert first is not None
+        session.answer(first, 5, "", 1000)
+        second = session.next_item()
+        assert second is not None
+        session.suspend(second)
+        assert suspended_ids(store) == {"q002"} and session.current is None
+        assert session.undo() == first
+        assert ids(session) == ["q001"]  # q002 is not asked again
+
+
+def test_open_items_to_check_are_those_with_key_points():
+    text = """\
+topics: [{id: t, title: T}]
+questions:
+  - {id: a, topic: t, type: open, prompt: A?, answer: Yes., key_points: [yes]}
+  - {id: b, topic: t, type: open, prompt: B?, answer: Yes.}
+"""
+    _, questions = parse_text(text, "open.yaml")
+    with Store.open("sqlite://") as store:
+        both = StudySession.plan(store, "default", questions, Clock(NOON), 0)
+        assert both.has_open_items()
+        without = StudySession.plan(store, "default", questions[1:], Clock(NOON), 0)
+        assert not without.has_open_items()
+
+
+def test_a_scheduler_that_reads_the_log_is_given_the_cards_reviews():
+    bank = bank_of(2)
+    with Store.open("sqlite://") as store:
+        seed_state(store, "q001", CardState(1, 1, 250, TODAY, 0))
+        session = plan(store, bank, scheduler=scheduler_for("fsrs"))
+        assert session.past_of("q001") == [(date(2026, 1, 1), 4)]
+        assert session.past_of("q002") == []
+        assert plan(store, bank).past_of("q001") == []  # SM-2's state says it all

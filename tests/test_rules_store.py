@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from mlops_quiz.errors import StoreError
 from mlops_quiz.scheduling import CardState
 from mlops_quiz.store import ReviewRecord, Store
 
@@ -313,3 +314,46 @@ def test_history_reads_back_what_was_recorded(store: Store):
     store.record("default", first)
     store.record("default", second)
     assert store.history("default") == [first, second]
+
+
+def test_undo_of_the_first_answer_to_a_card_suspended_before_it_was_studied(
+    store: Store, path: Path
+):
+    store.set_suspended("default", ["a"], True)  # put aside while still new
+    review_id = store.record("default", record("a", DAY1, 4, NEW, FIRST))
+    assert store.introduced_on("default", DAY1) == 1
+    store.undo("default", review_id)
+    # new again and not introduced that day; the learner's suspension stands
+    assert store.card("default", "a") == NEW
+    assert store.introduced_on("default", DAY1) == 0
+    assert store.card_flags("default")["a"].suspended
+    assert card_row(path, "a") == (0, 0, None, None, 0, 0, 250, None, 0)
+
+
+def test_study_days_are_each_day_with_an_answer_oldest_first(store: Store):
+    store.add_history(
+        "default",
+        [
+            record("a", DAY1, 4, NEW, FIRST),
+            record("b", DAY1, 4, NEW, FIRST, hour=10),
+            record("a", DAY3, 4, FIRST, SECOND),
+            record("c", DAY2, 1, NEW, NEW),
+        ],
+    )
+    assert store.study_days("default") == [DAY1, DAY2, DAY3]
+    assert store.study_days("other") == []
+
+
+def test_a_read_that_fails_says_what_it_was_reading(store: Store, path: Path):
+    store.record("default", record("a", DAY1, 4, NEW, FIRST))
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE reviews")
+        conn.execute("DROP TABLE cards")
+    for read in (
+        lambda: store.card("default", "a"),
+        lambda: store.introduced_on("default", DAY1),
+        lambda: store.reviews_per_day("default"),
+    ):
+        with pytest.raises(StoreError) as raised:
+            read()
+        assert str(raised.value).startswith("cannot read the database ")

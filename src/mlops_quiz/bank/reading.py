@@ -86,7 +86,14 @@ def compose(text: str, name: str) -> Node | None:
             mark = exc.context_mark
             problem = "a quoted text starts here and is never closed"
         line = mark.line + 1 if mark is not None else 1
-        if "\t" in problem or "tab" in problem.lower():
+        # libyaml's message does not show the character: look at the text where it stopped
+        lines = text.split("\n")
+        at_tab = (
+            mark is not None
+            and mark.line < len(lines)
+            and lines[mark.line][mark.column : mark.column + 1] == "\t"
+        )
+        if at_tab or "\t" in problem or "tab" in problem.lower():
             problem += " (YAML does not allow tabs for indentation)"
         raise BankError([f"{name}:{line}: invalid YAML: {problem}"]) from None
     except yaml.YAMLError as exc:
