@@ -419,11 +419,12 @@ def test_a_point_is_made_when_its_probability_reaches_the_threshold(
 
 
 def test_an_empty_answer_or_an_item_without_points_is_the_words_verdict() -> None:
+    # nothing to embed: the words' verdict stands, said by the matcher that was asked
     checker = stand_in()
     empty = checker.check("   ", POINTS)
-    assert empty.empty and empty.suggested == 0 and empty.matcher == "words"
+    assert empty.empty and empty.suggested == 0 and empty.matcher == "meaning"
     none = checker.check("The first thing.", [])
-    assert none.points == () and none.matcher == "words"
+    assert none.points == () and none.matcher == "meaning"
     assert checker.encoder.asked == []  # type: ignore[attr-defined]
 
 
