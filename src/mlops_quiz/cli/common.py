@@ -62,10 +62,11 @@ def _has_password(url: str) -> bool:
 
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018 (a port that is no number: the URL is refused in one line)
         query = {key.lower() for key in parse_qs(parts.query)}
         return bool(parts.password) or "password" in query
     except ValueError:
-        return ":" in url.partition("@")[0].partition("://")[2]  # a malformed URL: guess
+        return False  # a malformed URL is an error of its own, which shows no part of it
 
 
 DbOption = Annotated[
