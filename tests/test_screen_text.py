@@ -4,6 +4,7 @@ ellipsis, and the ``list`` table sized to what it shows (issue 22, points 1, 2, 
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import textwrap
@@ -166,6 +167,65 @@ def test_show_never_splits_a_number_from_its_unit(script_env, cols: int):
     assert any(re.search(r"interval +0 d", line) for line in lines)
 
 
+def typed_segments(lines: list[str]) -> list[str]:
+    """The lines of the first typed answer in ``show``'s history: under the typed column of
+    its table, or on the lines under ``typed`` when each answer has lines of its own."""
+    history = lines.index("History")
+    header = next((n for n in range(history, len(lines)) if "typed" in lines[n].split()), None)
+    if header is not None and lines[header].split()[0] == "when":  # the table
+        column, start = lines[header].index("typed"), header + 2
+    else:
+        start = next(n for n in range(history, len(lines)) if lines[n].startswith("  typed "))
+        column = len("  typed ")
+    segments = [lines[start][column:].rstrip()]
+    for line in lines[start + 1 :]:
+        if not line.strip() or line[:column].strip():
+            break
+        segments.append(line[column:].rstrip())
+    return segments
+
+
+@pytest.mark.parametrize("cols", [100, 60, 40])
+def test_show_history_wraps_a_typed_answer_after_its_separators(script_env, cols: int):
+    env = {**script_env, "MLOPS_QUIZ_SEED": "1", "TZ": "UTC"}
+    subprocess.run(
+        [console_script(), "study", "--id", "fw-metadata-mcq"],
+        input="b,c,e\n2\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    shown = subprocess.run(
+        [console_script(), "show", "fw-metadata-mcq", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    (entry,) = json.loads(shown.stdout)["history"]
+    assert entry["answer"].startswith("a,d,g (typed: b,c,e; shown: ")  # the letters typed
+    lines = [line.rstrip() for line in run(["show", "fw-metadata-mcq"], script_env, cols)]
+    assert max(map(len, lines)) <= cols
+    after = lines[lines.index("History") :]
+    if cols >= 60:  # a row of the table: when, grade, kind, interval
+        row = next(line for line in after if line[:4].isdigit())
+        assert row.split()[2:7] == ["2", "review", "0", "→", "1"]
+    else:  # the grade is never left out; the typed answer has lines of its own
+        assert any(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d · grade 2 · review", x) for x in after)
+        assert any(line.strip() == "0 → 1 d" for line in after)
+    segments = typed_segments(lines)
+    if cols == 100:
+        assert segments == [entry["answer"]]
+    joined = segments[0]
+    for segment in segments[1:]:  # each line broke at a space, after a comma or a semicolon
+        assert not segment.startswith((",", ";")), segments
+        joined += segment if joined.endswith((",", ";")) else " " + segment
+    assert joined == entry["answer"], segments
+
+
 # ---------------------------------------------------------------- 2. the reveal fits
 
 
@@ -179,7 +239,7 @@ def test_a_cloze_reveal_keeps_title_verdict_and_gaps_on_a_24_row_screen(script_e
         at_grade_prompt(t)
         text = t.text
         if cols == 60:  # at 40 the question is too tall to keep: the reveal fits alone
-            assert t.lines[0].startswith("╭─ Data-centric AI")  # the question's title
+            assert any(line.startswith("╭─ Data-centric AI") for line in t.lines)  # its title
         assert "╭─ Answer · wrong" in text and "✗ not quite (75% right)" in text
         for n in (1, 2, 3, 4):
             assert f"gap {n} " in text
@@ -203,6 +263,51 @@ def test_an_mcq_reveal_fits_a_24_row_screen(script_env, cols: int):
         for letter in "abcdefgh":
             assert any(f" {letter}) " in line for line in t.lines[top:]), letter
         assert any("← correct, not chosen" in line for line in t.lines)
+
+
+METADATA_CHOICES = [  # fw-metadata-mcq in the bundled bank
+    "A full copy of the training data",
+    "Pointers to the artifacts each step produced",
+    "The versions of the pipeline and components that ran",
+    "A pointer to the previously trained model",
+    "The live prediction requests sent to the model",
+    "The start and end time of the run",
+    "The parameters passed to the pipeline",
+    "Evaluation metrics of the trained model",
+]
+
+
+@pytest.mark.parametrize("cols", [60, 40])
+def test_an_mcq_reveal_cuts_its_answer_text_before_its_choices(script_env, cols: int):
+    env = {**script_env, "PAGER": "cat", "MLOPS_QUIZ_SEED": "1"}
+    with TerminalSession(["study", "--id", "fw-metadata-mcq"], env, rows=24, cols=cols) as t:
+        t.wait_for("\\):$")
+        t.sendline("b,c,e")
+        at_grade_prompt(t)
+        top = t.index_of("╭─ Answer · wrong")
+        bottom = next(n for n in range(top, t.rows) if t.lines[n].startswith("╰"))
+        rows = [inside(line) for line in t.lines[top + 1 : bottom]]
+        shown = {}
+        for row in rows:
+            found = re.match(r"^[✓✗•]? ?([a-h])\) (.*?)(  ←.*)?$", row)
+            if found:
+                shown[found.group(1)] = found.group(2)
+        assert sorted(shown) == list("abcdefgh")
+        cut = False
+        for letter, text in shown.items():
+            whole = [c for c in METADATA_CHOICES if c.startswith(text.rstrip("…"))]
+            assert whole, (letter, text)
+            if text.endswith("…"):  # cut on one line after a word, never to under 3 words
+                cut = True
+                kept = text.rstrip("…")
+                assert whole[0][len(kept)] == " " and len(kept.split()) >= 3, text
+        # the verdict on each choice: 3 chosen, 4 more correct ones not chosen
+        assert sum("←" in row for row in rows) == 7
+        if cut:  # the answer text went first
+            assert not any("Metadata holds" in row for row in rows)
+        assert "Shortened: f shows it in full." in rows
+        t.sendline("f")
+        t.wait_for("concern\\.")
 
 
 # ---------------------------------------------------------------- 4. list

@@ -6,7 +6,15 @@ import json
 import time
 
 from mlops_quiz.bank import cloze_gaps, cloze_pieces, cloze_text
-from mlops_quiz.text import fold, hidden_chars, json_safe, reflow, shorten, visible
+from mlops_quiz.text import (
+    fold,
+    hidden_chars,
+    json_safe,
+    reflow,
+    shorten,
+    visible,
+    wrap_at_separators,
+)
 
 
 def test_visible_escapes_what_would_act_on_the_terminal():
@@ -82,3 +90,19 @@ def test_shorten_cuts_after_a_word():
     cut = shorten("Describe the lifecycle of an ML project.", 30)
     assert cut == "Describe the lifecycle of an…"
     assert shorten("code + [1]____, where", 16) == "code + [1]____…"
+
+
+def test_wrap_at_separators_breaks_at_spaces_then_after_commas():
+    typed = "a,d,g (typed: b,c,e; shown: h,d,a,f,g,b,c,e)"
+    assert wrap_at_separators(typed, 60) == [typed]
+    assert wrap_at_separators(typed, 16) == ["a,d,g (typed:", "b,c,e; shown:", "h,d,a,f,g,b,c,e)"]
+    assert wrap_at_separators(typed, 10) == [
+        "a,d,g",
+        "(typed:",
+        "b,c,e;",
+        "shown: h,",
+        "d,a,f,g,b,",
+        "c,e)",
+    ]
+    assert wrap_at_separators("abcdefg", 3) == ["abc", "def", "g"]
+    assert wrap_at_separators("", 10) == [""]

@@ -123,3 +123,22 @@ def shorten(text: str, width: int) -> str:
     if cut[-1].isalnum() and flat[len(cut)].isalnum() and " " in cut[width // 2 :]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:") + "…"
+
+
+def wrap_at_separators(text: str, width: int) -> list[str]:
+    """``text`` on lines of at most ``width`` characters, broken at spaces; a word longer than
+    a line (a list such as ``h,d,a,f,g,b,c,e``) is broken after a comma or a semicolon, and
+    only a piece still too long is folded."""
+    lines: list[str] = []
+    for word in text.split():
+        pieces = [word] if len(word) <= width else re.findall(r"[^,;]*[,;]|[^,;]+", word)
+        for n, piece in enumerate(pieces):
+            joint = "" if n else " "
+            if lines and lines[-1] and len(lines[-1]) + len(joint) + len(piece) <= width:
+                lines[-1] += joint + piece
+                continue
+            while len(piece) > width > 0:
+                lines.append(piece[:width])
+                piece = piece[width:]
+            lines.append(piece)
+    return lines or [""]

@@ -372,11 +372,11 @@ def fit_reveal(
     points: OpenCheck | None = None,
 ) -> RenderableType:
     """The reveal to show at a terminal: in full if it fits under the question and the typed
-    answer with room for the grade prompt, else shortened until it does: the answer text cut
-    (or left out when there are key points), then each choice, gap and key point kept to one
-    line, then the other accepted answers and the echo of the typed answer left out. When
-    even that is too tall the question scrolls away, and the reveal, shortened the same way
-    if need be, fits the screen."""
+    answer with room for the grade prompt, else shortened until it does: the answer text cut,
+    then left out (it matters less than the verdict on each choice, gap or key point), then
+    each choice, gap and key point kept to one line, then the other accepted answers and the
+    echo of the typed answer left out. When even that is too tall the question scrolls away,
+    and the reveal, shortened the same way if need be, fits the screen."""
     width = con.size.width
     typed_rows = -(-(len(render.answer_hint(q)) + len(typed) + 1) // max(1, width))
     under_question = con.size.height - height(con, question) - typed_rows - SCREEN_MARGIN
@@ -385,11 +385,10 @@ def fit_reveal(
         if height(con, full) <= room:
             return full
         for compact in (0, 1, 2):
-            base = render.reveal_panel(q, typed, check, order, 0, points, compact, width)
-            spare = room - height(con, base) - 1  # a blank line before the answer text
-            shown = base
-            if spare > 0:
-                shown = render.reveal_panel(q, typed, check, order, spare, points, compact, width)
+            shown = render.reveal_panel(q, typed, check, order, 0, points, compact, width)
+            spare = room - height(con, shown) - 1  # a blank line before the answer text
+            if compact == 0 and spare > 0:  # once anything else is cut, the answer text is out
+                shown = render.reveal_panel(q, typed, check, order, spare, points, 0, width)
             if height(con, shown) <= room:
                 return shown
     return shown

@@ -18,12 +18,12 @@ from rich.text import Text
 from mlops_quiz.bank import choice_letter, cloze_text
 from mlops_quiz.scheduling import MATURE_DAYS
 from mlops_quiz.study.cards import grade_outcomes, marks, state_name
-from mlops_quiz.text import counted, reflow, shorten
+from mlops_quiz.text import counted, reflow, shorten, wrap_at_separators
 from mlops_quiz.ui.render import hanging, literal, prose, title_text
 
 if TYPE_CHECKING:
     from mlops_quiz.config.settings import Resolved, Setting
-    from mlops_quiz.store import ProfileSummary
+    from mlops_quiz.store import HistoryEntry, ProfileSummary
     from mlops_quiz.study.cards import CardView
     from mlops_quiz.study.stats import Stats
 
@@ -115,6 +115,58 @@ def _when(day: date | None, today: date) -> str:
     return f"{day.isoformat()} ({ago})"
 
 
+MIN_TYPED_WIDTH = 16
+"""The narrowest typed column of ``show``'s history; narrower, each answer gets lines of its
+own."""
+
+
+def history_view(history: list[HistoryEntry], width: int) -> Table | Group:
+    """``show``'s history: when, grade, kind, interval and the typed answer, wrapped at its
+    spaces, commas and semicolons. When the typed column would be narrower than
+    ``MIN_TYPED_WIDTH``, each answer is listed on lines instead: when, grade (never left
+    out), kind and interval, then the typed answer under them."""
+    rows = [
+        (
+            h.reviewed_at[:16].replace("T", " "),
+            str(h.grade),
+            h.kind + (" (reset)" if h.reset_at else ""),
+            f"{h.interval_before} → {h.interval_after} d",
+            literal(h.answer).plain,
+        )
+        for h in history
+    ]
+    heads = ("when", "grade", "kind", "interval")
+    others = [max(len(head), *(len(row[n]) for row in rows)) for n, head in enumerate(heads)]
+    room = width - sum(others) - COLUMN_GAP * len(others)
+    if room < MIN_TYPED_WIDTH:
+        lines: list[Any] = [Text("History", style="italic")]
+        for when, grade, kind, interval, typed in rows:
+            head = _packed([when, f"grade {grade}", kind, interval], " · ", width - 2)
+            lines.append(Text(head[0], style="bold"))
+            lines.extend(Text("  " + line) for line in head[1:])
+            if typed:
+                wrapped = "\n".join(wrap_at_separators(typed, width - len("  typed ")))
+                lines.append(hanging(Text("  typed ", style="dim"), Text(wrapped)))
+        return Group(*lines)
+    room = min(room, max(len("typed"), *(len(row[4]) for row in rows)))
+    table = Table(
+        title="History",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        padding=(0, 1, 0, 0),
+        pad_edge=False,
+    )
+    table.add_column("when", no_wrap=True)
+    table.add_column("grade", justify="right", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("interval", no_wrap=True)
+    table.add_column("typed", no_wrap=True, width=room)
+    for *cells, typed in rows:
+        table.add_row(*cells, Text("\n".join(wrap_at_separators(typed, room))))
+    return table
+
+
 SCHEDULE_LABEL = len("if graded today")
 """The widest label of the Schedule panel."""
 
@@ -174,22 +226,7 @@ def card_view(view: CardView, width: int = 80) -> Group:
     if not view.history:
         parts.append(Text("No answers yet.", style="dim"))
         return Group(*parts)
-    history = Table(title="History", title_justify="left", box=box.SIMPLE_HEAD)
-    history.add_column("when", no_wrap=True)
-    history.add_column("grade", justify="right")
-    history.add_column("kind")
-    history.add_column("interval", no_wrap=True)
-    history.add_column("typed", overflow="fold")
-    for h in view.history:
-        kind = h.kind + (" (reset)" if h.reset_at else "")
-        history.add_row(
-            h.reviewed_at[:16].replace("T", " "),
-            str(h.grade),
-            kind,
-            f"{h.interval_before} → {h.interval_after} d",
-            literal(h.answer),
-        )
-    parts.append(history)
+    parts.append(history_view(view.history, width))
     resets = sorted({h.reset_at[:10] for h in view.history if h.reset_at})
     if resets:
         parts.append(

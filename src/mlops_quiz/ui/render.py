@@ -22,7 +22,7 @@ from rich.text import Text
 from mlops_quiz.bank import Bank, Question, choice_letter, cloze_text
 from mlops_quiz.checking import other_answers
 from mlops_quiz.scheduling import GRADE_MEANINGS, CardState, needs_repeat
-from mlops_quiz.text import LIST_ITEM, reflow, visible
+from mlops_quiz.text import LIST_ITEM, reflow, shorten, visible
 
 if TYPE_CHECKING:
     from mlops_quiz.checking import Check
@@ -172,9 +172,23 @@ def _verdict(check: Check) -> Text:
     return Text(f"✗ not quite ({check.share:.0%} right)", style="bold red")
 
 
+MIN_CHOICE_WIDTH = 20
+"""The narrowest a choice is cut to on one line (its letter plus a few words): narrower, its
+note ("← correct, not chosen") goes on the line under it."""
+PANEL_EDGES = 6
+"""Columns a reveal panel takes around its text: borders and padding."""
+
+
 def _choice_lines(
-    q: Question, check: Check | None, order: Sequence[int] | None, one_line: bool = False
+    q: Question,
+    check: Check | None,
+    order: Sequence[int] | None,
+    one_line: bool = False,
+    width: int = 80,
 ) -> list[Table]:
+    """A row per choice with its mark and note; ``one_line`` cuts each choice to one line of
+    at least ``MIN_CHOICE_WIDTH`` columns of a panel ``width`` wide, its note beside it or, when
+    that leaves less, under it."""
     lines = []
     chosen = check.chosen if check is not None else frozenset()
     for n, (index, choice) in enumerate(shown_choices(q, order)):
@@ -188,8 +202,14 @@ def _choice_lines(
         style = "green" if right else ("red" if picked else "dim")
         lead = Text(f" {mark} ", style=style) + Text(f"{choice_letter(n)}) ")
         noted = Text(f"  ← {note}", style=style) if note else Text("")
-        if one_line:
-            lines.append(hanging(lead, literal(reflow(choice), style), noted, one_line=True))
+        room = width - PANEL_EDGES - lead.cell_len
+        if one_line and room - noted.cell_len < MIN_CHOICE_WIDTH:
+            lines.append(hanging(lead, Text(shorten(visible(choice), room), style)))
+            if note:
+                lines.append(hanging(Text(" " * lead.cell_len), Text(f"← {note}", style=style)))
+        elif one_line:
+            cut = Text(shorten(visible(choice), room - noted.cell_len), style)
+            lines.append(hanging(lead, cut, noted, one_line=True))
         else:
             lines.append(hanging(lead, literal(reflow(choice), style) + noted))
     return lines
@@ -302,15 +322,16 @@ def reveal_panel(
     """The model answer and how the typed one compares. To fit a small screen the reveal is
     shortened (``f`` at the grade prompt shows it in full): ``answer_lines`` cuts the answer
     text to that many lines of a panel ``width`` wide (0 leaves it out, as does any shortening
-    when there are key points); ``compact`` 1 keeps each choice, gap and key point to one line,
-    2 also leaves out the other accepted answers and the echo of the typed answer. ``points``,
-    the check of an open answer, shows the key points as a checklist and where each was found
-    in the echo of the answer."""
+    when there are key points); ``compact`` 1 leaves it out and keeps each choice (never cut
+    to less than its letter and a few words), gap and key point to one line, 2 also leaves out
+    the other accepted answers and the echo of the typed answer. ``points``, the check of an
+    open answer, shows the key points as a checklist and where each was found in the echo of
+    the answer."""
     body: list[Any] = []
     if check is not None:
         body.append(_verdict(check))
     if q.type == "mcq":
-        body.extend(_choice_lines(q, check, order, one_line=compact > 0))
+        body.extend(_choice_lines(q, check, order, compact > 0, width))
     elif q.type == "cloze":
         body.extend(_gap_lines(q, check, also=compact))
     if typed and compact < 2 and points is not None:
@@ -320,7 +341,7 @@ def reveal_panel(
     shortened = answer_lines is not None or compact > 0
     if q.answer:
         answer: Any = prose(q.answer)
-        if shortened and (q.key_points or not answer_lines):
+        if shortened and (q.key_points or not answer_lines or compact):
             answer = None
         elif answer_lines is not None:
             answer = _cut_lines(reflow(q.answer), answer_lines, width - 6)
