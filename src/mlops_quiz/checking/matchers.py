@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from mlops_quiz.checking import words
-from mlops_quiz.checking.meaning import MATCHER_MEANING, MATCHER_WORDS
+from mlops_quiz.checking.meaning import MATCHER_MEANING, MATCHER_WORDS, MeaningChecker
 
 if TYPE_CHECKING:
     from mlops_quiz.bank import Question
-    from mlops_quiz.checking.meaning import MeaningChecker
 
 MATCHERS = (MATCHER_MEANING, MATCHER_WORDS)
 
@@ -57,7 +56,6 @@ WORDS = WordChecker()
 
 def load_meaning(cache_dir: Path) -> MeaningChecker:
     """The meaning checker with the verified model (ModelError says why it cannot be had)."""
-    from mlops_quiz.checking.meaning import MeaningChecker
     from mlops_quiz.checking.model import load
 
     return MeaningChecker(load(cache_dir))
