@@ -126,6 +126,7 @@ def test_help_and_version_import_no_database_layer(script_env: dict[str, str]) -
         assert "sqlalchemy" not in modules, args
         assert "yaml" not in modules, args
         assert "csv" not in modules, args
+    assert "typer" not in imported(["--version"], script_env)  # answered before Typer
 
 
 @pytest.mark.parametrize(("item", "answer"), [("gaps", "2.5"), ("letters", "a")])

@@ -9,17 +9,16 @@ group: a class on PostgreSQL).
 
 from __future__ import annotations
 
-import hashlib
 import importlib
-import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlops_quiz import __version__
 from mlops_quiz.errors import EXIT_FAILURE
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import typer
 
 __all__ = ["app", "main"]
@@ -55,15 +54,19 @@ def full_app(command: str | None = None) -> typer.Typer:
 
 HELP_ARGS = (["--help"], ["-h"])
 HELP_WIDTH_MAX = 80
-"""Click wraps help at the terminal's width, at most this (less its margin of 2)."""
+"""Click wraps help at the terminal's width, at most this (less its margin of 2). The
+standard modules the kept help needs are imported in its functions: ``--version`` needs none."""
 
 
 def _help_entry() -> Path | None:
     """Where the top-level help text is kept, named by everything it is made from: this
     version, the width it is wrapped to, and the files of the CLI package and of Typer (with
     its Click); None when the cache folder is missing or not safe to use."""
+    import hashlib
+    import os
     import shutil
     from importlib.util import find_spec
+    from pathlib import Path
 
     from mlops_quiz.config.paths import cache_dir
     from mlops_quiz.files import unsafe_folder
@@ -102,6 +105,7 @@ def keep_help(text: str) -> None:
     """Keep the top-level help for the next run (atomically; a cache that cannot be written
     is simply not kept)."""
     import contextlib
+    import os
     import tempfile
 
     with contextlib.suppress(OSError):
