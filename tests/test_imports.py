@@ -54,8 +54,8 @@ HEAVY_EVERYWHERE = {
 """Never imported by a daily command: each belongs to a command of its own (export and
 import, the class, FSRS profiles). The standard library's ``csv`` comes with SQLAlchemy
 (through ``importlib.metadata``), so only the commands that need no database are held to it."""
-MODEL = {"numpy", "tokenizers"}
-"""The meaning matcher's libraries: only an open answer may need them."""
+MODEL = {"numpy", "tokenizers", "mlops_quiz.checking.model"}
+"""The meaning matcher's model and its libraries: only an open answer may need them."""
 STEMMER = {"Stemmer", "snowballstemmer", "rapidfuzz"}
 """The word matcher's libraries: only an open answer needs them."""
 
@@ -126,6 +126,7 @@ def test_help_and_version_import_no_database_layer(script_env: dict[str, str]) -
         assert "sqlalchemy" not in modules, args
         assert "yaml" not in modules, args
         assert "csv" not in modules, args
+    assert "typer" not in imported(["--version"], script_env)  # answered before Typer
 
 
 @pytest.mark.parametrize(("item", "answer"), [("gaps", "2.5"), ("letters", "a")])
@@ -155,3 +156,30 @@ def test_the_stemmer_loads_no_other_language(script_env: dict[str, str], bank: P
     # PyStemmer is one extension module; the pure-Python package imports all its languages
     assert "Stemmer" in modules
     assert not {m for m in modules if m.endswith("_stemmer") or m == "snowballstemmer"}
+
+
+def test_help_is_kept_and_then_printed_without_typer(
+    script_env: dict[str, str], quiz_home: Path
+) -> None:
+    def shown(columns: int) -> str:
+        result = subprocess.run(
+            [console_script(), "--help"],
+            capture_output=True,
+            text=True,
+            env={**script_env, "COLUMNS": str(columns)},
+            timeout=120,
+            check=True,
+        )
+        return result.stdout
+
+    built = {columns: shown(columns) for columns in (100, 60)}  # no cache folder: nothing kept
+    assert "Commands:" in built[100] and "study" in built[100]
+    assert built[60] != built[100]  # wrapped to the width
+    cache = quiz_home / "cache"
+    cache.mkdir(mode=0o700, parents=True)
+    for columns in (100, 60):
+        assert shown(columns) == built[columns]  # built again, and kept
+        assert shown(columns) == built[columns]  # the kept text
+        modules = imported(["--help"], {**script_env, "COLUMNS": str(columns)})
+        assert "typer" not in modules
+    assert len(list(cache.glob("help-*.txt"))) == 2

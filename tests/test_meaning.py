@@ -251,6 +251,54 @@ def test_the_loader_falls_back_once(tmp_path: Path) -> None:
     assert len(said) == 1
 
 
+class CountingLoader(Loader):
+    """A loader that counts the loads asked for and checks by words."""
+
+    def __init__(self) -> None:
+        super().__init__("words", Path("."), print)
+        self.started = 0
+
+    def start(self) -> None:
+        self.started += 1
+
+
+def run_session(tmp_path: Path, bank: Path, order: list[str], typed: str) -> CountingLoader:
+    """A scripted session over the bank's items in ``order``; the loader it was given."""
+    import io
+    import sys
+    from datetime import datetime, timezone
+
+    from rich.console import Console
+
+    from mlops_quiz.bank import load_bank
+    from mlops_quiz.store import Store
+    from mlops_quiz.study import loop
+    from mlops_quiz.study.session import StudySession
+
+    loaded = load_bank([bank])
+    by_id = {q.id: q for q in loaded.questions}
+    moment = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    loader = CountingLoader()
+    con = Console(file=io.StringIO(), width=100)
+    stdin = sys.stdin
+    tmp_path.mkdir()
+    with Store.open(f"sqlite:///{tmp_path / 'p.db'}") as store:
+        session = StudySession.plan(store, "default", [by_id[i] for i in order], lambda: moment, 0)
+        sys.stdin = io.StringIO(typed)
+        try:
+            loop.run(session, loaded, con, loop.Reader(con, False), matcher=loader)
+        finally:
+            sys.stdin = stdin
+    return loader
+
+
+def test_the_model_loads_from_the_first_open_item_on(tmp_path: Path, bank: Path) -> None:
+    # a session that ends before its open item never loads the model
+    assert run_session(tmp_path / "a", bank, ["gaps", "eval"], "2.5\nq\n").started == 0
+    # reaching the open item starts the load before its answer is read
+    assert run_session(tmp_path / "b", bank, ["gaps", "eval"], "2.5\n\n").started == 1
+
+
 INDEX_POINTS = [
     "a sorted data structure (e.g. a B-tree) over one or more columns",
     "lookups avoid scanning the whole table",

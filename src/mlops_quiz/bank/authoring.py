@@ -88,9 +88,24 @@ def unique_id(base: str, taken: set[str], next_number: dict[str, int] | None = N
     return f"{base}-{n}"
 
 
-def item_yaml(item: dict[str, Any], indent: int) -> str:
-    """One question as a block-sequence entry, indented to sit in an existing list."""
-    dumped = yaml.dump([item], Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100)
+_FastDumper: Any = None
+if hasattr(yaml, "CSafeDumper"):  # libyaml's emitter, where PyYAML was built with it
+
+    class _FastDumper(yaml.CSafeDumper):  # type: ignore[no-redef]
+        """The same values as ``_BlockDumper``, emitted in C, with lists not indented under
+        their key (libyaml's layout): for checking an item, not for writing it to a file."""
+
+    _FastDumper.add_representer(str, _represent_str)
+
+
+def item_yaml(item: dict[str, Any], indent: int, for_checking: bool = False) -> str:
+    """One question as a block-sequence entry, indented to sit in an existing list.
+
+    ``for_checking``: text that loads to the same item, emitted several times faster, in a
+    layout that is not the one we write (a sheet's rows are each checked before they are
+    written, and PyYAML's own emitter takes most of an import's time)."""
+    dumper = _FastDumper if for_checking and _FastDumper is not None else _BlockDumper
+    dumped = yaml.dump([item], Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
     pad = " " * indent
     return "".join(pad + line if line.strip() else line for line in dumped.splitlines(True))
 

@@ -266,14 +266,14 @@ def run(
 ) -> None:
     """Ask items until the queue is empty or the learner stops; then print the summary.
 
-    ``matcher`` checks open answers; its model loads in the background from the start."""
+    ``matcher`` checks open answers; its model loads in the background from the first open
+    item on, while the learner reads and types (a session of cards and choices, or one ended
+    before its first open item, never loads it)."""
     if session.total == 0:
         next_due = session.summary().next_due
         con.print(render.nothing_to_study(session.empty_reason(), next_due, session.today))
         return
     reader = reader or Reader.for_stdin(con)
-    if matcher is not None and session.has_open_items():
-        matcher.start()
     rng = random_source()
     con.print(render.session_header(session))
     con.print(render.grade_legend() if session.first else render.legend_reminder())
@@ -296,6 +296,8 @@ def ask(
 ) -> None:
     """One item: question, answer, reveal, grade. Returns early when an answer is undone."""
     q = item.question
+    if matcher is not None and q.type == "open" and q.key_points:
+        matcher.start()  # loads while the question is read and answered
     order = choice_order(q, rng)
     question = render.question_panel(session, item, bank, order)
     con.print(question)

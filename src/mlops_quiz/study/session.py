@@ -194,10 +194,6 @@ class StudySession:
         """Items asked so far plus those still to come (grows with repeats)."""
         return len(self.history) + len(self.queue) + (self.current is not None)
 
-    def has_open_items(self) -> bool:
-        """Whether an open item with key points is still to be asked (its answer is checked)."""
-        return any(i.question.type == "open" and i.question.key_points for i in self.queue)
-
     @property
     def repeats_queued(self) -> int:
         """Same-day repeats still to come in this session."""

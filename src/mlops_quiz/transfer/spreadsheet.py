@@ -359,7 +359,7 @@ def _check(item: dict[str, Any]) -> list[str]:
 
     if any(len(str(v)) > MAX_CELL for v in item.values()):
         return [f"a cell is longer than {MAX_CELL} characters"]
-    text = "questions:\n" + item_yaml(item, 2)
+    text = "questions:\n" + item_yaml(item, 2, for_checking=True)
     try:
         parse_text(text, "row")
     except BankError as exc:
