@@ -242,7 +242,7 @@ def test_evaluation_script_smoke_run():
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "split: held-out; accepted alternatives: yes"
+    assert lines[0] == "matcher: meaning; split: held-out; accepted alternatives: yes"
     assert lines[1].split()[:4] == ["kind", "answers", "judgments", "tp"]
     assert any(line.startswith("overall ") for line in lines)
     assert "checking one answer to " in result.stdout and " ms warm" in result.stdout
