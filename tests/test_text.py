@@ -90,6 +90,12 @@ def test_shorten_cuts_after_a_word():
     cut = shorten("Describe the lifecycle of an ML project.", 30)
     assert cut == "Describe the lifecycle of an…"
     assert shorten("code + [1]____, where", 16) == "code + [1]____…"
+    # a word is everything between spaces: never cut at a hyphen, an underscore or in a gap
+    assert shorten("Who re-labels the end-to-end set?", 12) == "Who…"
+    assert shorten("Who re-labels the end-to-end set?", 25) == "Who re-labels the…"
+    assert shorten("code + [1]____, where", 12) == "code…"
+    assert shorten("scope project -> collect data", 20) == "scope project…"
+    assert shorten("also accepted: scope / project scoping", 24) == "also accepted: scope…"
 
 
 def test_wrap_at_separators_breaks_at_spaces_then_after_commas():

@@ -114,15 +114,33 @@ def reflow(text: str) -> str:
     return "\n".join(lines)
 
 
+_WORD_GAP = " ,;:/+-–—·|→<>="
+"""What goes before "…" at a cut: spaces and the punctuation between two words."""
+
+
+def cut_point(text: str, width: int) -> int | None:
+    """Where to cut ``text`` (one line) so that it and "…" fit ``width`` characters: after its
+    last whole word that fits, a word being everything between spaces (``end-to-end``,
+    ``re-run`` and ``[1]____`` are one word each), with the punctuation that ends it dropped.
+    None when ``text`` fits whole; a first word wider than the line is cut where it must be."""
+    if len(text) <= width:
+        return None
+    keep = max(1, width - 1)
+    if text[keep] != " " and " " not in text[:keep]:
+        return keep
+    if text[keep] != " ":
+        keep = text.rindex(" ", 0, keep)
+    while keep > 1 and text[keep - 1] in _WORD_GAP:
+        keep -= 1
+    return keep
+
+
 def shorten(text: str, width: int) -> str:
-    """``text`` on one line of at most ``width`` characters: cut after a word, with "…"."""
+    """``text`` on one line of at most ``width`` characters: cut after a whole word, with "…"
+    (see ``cut_point``)."""
     flat = " ".join(text.split())
-    if len(flat) <= width:
-        return flat
-    cut = flat[: max(1, width - 1)]
-    if cut[-1].isalnum() and flat[len(cut)].isalnum() and " " in cut[width // 2 :]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:") + "…"
+    keep = cut_point(flat, width)
+    return flat if keep is None else flat[:keep] + "…"
 
 
 def wrap_at_separators(text: str, width: int) -> list[str]:

@@ -299,7 +299,7 @@ def ask(
     if matcher is not None and q.type == "open" and q.key_points:
         matcher.start()  # loads while the question is read and answered
     order = choice_order(q, rng)
-    question = render.question_panel(session, item, bank, order)
+    question = render.question_panel(session, item, bank, order, con.size.width)
     con.print(question)
     started = time.monotonic()
     try:
@@ -363,6 +363,11 @@ def ask(
         )
 
 
+STEPS = ((0, True), (0, False), (1, False), (2, False))
+"""How far ``fit_reveal`` shortens a reveal, step by step: (``compact``, whether a cloze keeps
+its filled prompt and the echo of the typed answer), see ``render.reveal_panel``."""
+
+
 def fit_reveal(
     con: Console,
     question: RenderableType,
@@ -375,8 +380,9 @@ def fit_reveal(
 ) -> RenderableType:
     """The reveal to show at a terminal: in full if it fits under the question and the typed
     answer with room for the grade prompt, else shortened until it does: the answer text cut,
-    then left out (it matters less than the verdict on each choice, gap or key point), then
-    each choice, gap and key point kept to one line, then the other accepted answers and the
+    then left out (it matters less than the verdict on each choice, gap or key point), with a
+    cloze's filled prompt and the echo of its answer (its gap rows say the same), then each
+    choice, gap and key point kept to one line, then the other accepted answers and the
     echo of the typed answer left out. When even that is too tall the question scrolls away,
     and the reveal, shortened the same way if need be, fits the screen."""
     width = con.size.width
@@ -386,11 +392,11 @@ def fit_reveal(
     for room in (under_question, con.size.height - SCREEN_MARGIN):
         if height(con, full) <= room:
             return full
-        for compact in (0, 1, 2):
-            shown = render.reveal_panel(q, typed, check, order, 0, points, compact, width)
+        for compact, prompt in STEPS if q.type == "cloze" else STEPS[:1] + STEPS[2:]:
+            shown = render.reveal_panel(q, typed, check, order, 0, points, compact, width, prompt)
             spare = room - height(con, shown) - 1  # a blank line before the answer text
             if compact == 0 and spare > 0:  # once anything else is cut, the answer text is out
-                shown = render.reveal_panel(q, typed, check, order, spare, points, 0, width)
+                shown = render.reveal_panel(q, typed, check, order, spare, points, 0, width, prompt)
             if height(con, shown) <= room:
                 return shown
     return shown

@@ -187,7 +187,7 @@ def card_view(view: CardView, width: int = 80) -> Group:
     if q.key_points:
         body.append(Text("Key points", style="bold"))
         body.extend(hanging(Text(" • "), literal(reflow(point))) for point in q.key_points)
-    title = title_text(f"{q.id} · {q.topic} · {q.type}")
+    title = title_text(f"{q.id} · {q.topic} · {q.type}", width=width)
     parts: list[Any] = [Panel(Group(*body), title=title, title_align="left")]
     room = max(10, width - 4 - SCHEDULE_LABEL - 2)  # the panel's edges, the label, the gap
     state = view.state

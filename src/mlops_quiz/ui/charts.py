@@ -11,7 +11,7 @@ from rich.text import Text
 
 from mlops_quiz.bank import Bank, cloze_text
 from mlops_quiz.text import shorten
-from mlops_quiz.ui.render import literal
+from mlops_quiz.ui.render import hanging, literal
 
 if TYPE_CHECKING:
     from mlops_quiz.classroom.report import ClassReportResult
@@ -97,7 +97,7 @@ def stats_view(stats: Stats, bank: Bank, width: int = 80) -> Group:
             lapsed.add_row(literal(shorten(prompt, 70)), str(n))
         parts.append(lapsed)
     if stats.most_missed:
-        parts.append(_missed_table(stats, bank))
+        parts.append(_missed_table(stats, bank, width))
     return Group(*parts)
 
 
@@ -129,13 +129,30 @@ def _cards_table(stats: Stats, width: int) -> Table:
     return cards
 
 
-def _missed_table(stats: Stats, bank: Bank) -> Table:
+MISSED_TABLE_WIDTH = 60
+"""The width of the missed key points table drawn across: narrower screens list them down,
+so a long word (``model-centric``) is never cut by a narrow column."""
+
+
+def _missed_table(stats: Stats, bank: Bank, width: int = 80) -> Table:
     """The key points the learner misses most often, with their questions."""
-    missed = Table(title="Key points missed most often", title_justify="left")
+    by_id = bank.by_id()
+    title = "Key points missed most often"
+    if width < MISSED_TABLE_WIDTH:
+        down = Table.grid()
+        down.title, down.title_justify = title, "left"
+        down.add_column(overflow="fold")
+        for m in stats.most_missed:
+            question = by_id.get(m.question_id)
+            prompt = m.question_id if question is None else question.prompt
+            tally = f"  missed {m.missed} of {m.answers} · "
+            down.add_row(hanging(Text("• "), literal(m.key_point)))
+            down.add_row(Text(tally, "dim") + literal(shorten(prompt, width - len(tally))))
+        return down
+    missed = Table(title=title, title_justify="left")
     missed.add_column("key point", ratio=1)
     missed.add_column("question", ratio=1)
     missed.add_column("missed", justify="right")
-    by_id = bank.by_id()
     for m in stats.most_missed:
         question = by_id.get(m.question_id)
         prompt = m.question_id if question is None else question.prompt

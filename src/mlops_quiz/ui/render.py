@@ -22,7 +22,7 @@ from rich.text import Text
 from mlops_quiz.bank import Bank, Question, choice_letter, cloze_text
 from mlops_quiz.checking import other_answers
 from mlops_quiz.scheduling import GRADE_MEANINGS, CardState, needs_repeat
-from mlops_quiz.text import LIST_ITEM, reflow, shorten, visible
+from mlops_quiz.text import LIST_ITEM, cut_point, reflow, shorten, visible
 
 if TYPE_CHECKING:
     from mlops_quiz.checking import Check
@@ -66,9 +66,30 @@ def hanging(lead: Text, body: Text, *after: Text, one_line: bool = False) -> Tab
     return grid
 
 
-def title_text(text: str, style: str = "") -> Text:
-    """A panel's title from outside text: cut with an ellipsis when wider than the panel."""
-    title = literal(" ".join(text.split()), style)
+def cut_text(text: Text, width: int) -> Text:
+    """``text`` on one line of at most ``width`` columns, its styles kept: cut after a whole
+    word, with "…" (``text.cut_point``)."""
+    one = text.copy()
+    one.plain = one.plain.replace("\n", " ")
+    keep = cut_point(one.plain, width)
+    if keep is None:
+        return one
+    cut = one[:keep]
+    cut.append("…")
+    return cut
+
+
+PANEL_TITLE_EDGES = 4
+"""Columns a panel's top border takes beside its title: its corners and a line each side."""
+
+
+def title_text(text: str, style: str = "", width: int | None = None) -> Text:
+    """A panel's title from outside text: in a panel ``width`` wide, cut after a whole word
+    with "…" when it is too wide (Rich's own ellipsis, mid-word, is the last resort)."""
+    flat = " ".join(text.split())
+    if width is not None:
+        flat = shorten(flat, width - PANEL_TITLE_EDGES)
+    title = literal(flat, style)
     title.overflow = "ellipsis"
     return title
 
@@ -121,7 +142,11 @@ def nothing_to_study(reason: str, next_due: date | None, today: date) -> Text:
 
 
 def question_panel(
-    session: StudySession, item: Item, bank: Bank, order: Sequence[int] | None = None
+    session: StudySession,
+    item: Item,
+    bank: Bank,
+    order: Sequence[int] | None = None,
+    width: int | None = None,
 ) -> Panel:
     q = item.question
     topic = bank.topics.get(q.topic)
@@ -137,7 +162,7 @@ def question_panel(
         "new" if state.is_new else f"review · every {state.interval} d"
     )
     place = f"{item.number} of {session.planned}" if item.number else "repeat"
-    title = title_text(topic.title if topic else q.topic, "bold magenta")
+    title = title_text(topic.title if topic else q.topic, "bold magenta", width)
     return Panel(
         Group(*body),
         title=title,
@@ -215,22 +240,20 @@ def _choice_lines(
     return lines
 
 
-def _gap_lines(q: Question, check: Check | None, also: int = 0) -> list[Any]:
-    """The prompt with its gaps filled, then a row per gap; ``also``: 0 lists every other
-    accepted answer, 1 fits them on one line, 2 leaves them out."""
-    filled = Text()
-    pieces = re.split(r"(\{\{.*?\}\})", reflow(q.prompt), flags=re.DOTALL)
-    gap = 0
-    for piece in pieces:
-        if piece.startswith("{{") and piece.endswith("}}"):
-            ok = bool(check and check.parts[gap])
-            filled.append_text(literal(q.gaps[gap][0], "bold green" if ok else "bold yellow"))
-            gap += 1
-        else:
-            filled.append_text(literal(piece))
-    lines: list[Any] = [filled]
+ALSO_ACCEPTED = "also accepted: "
+
+
+def _gap_lines(
+    q: Question, check: Check | None, also: int = 0, width: int = 80, prompt: bool = True
+) -> list[Any]:
+    """The prompt with its gaps filled (unless ``prompt`` is False), then a row per gap;
+    ``also``: 0 lists every other accepted answer, 1 keeps each gap to one line of a panel
+    ``width`` wide (cut after a word: the other accepted answers first), 2 leaves them out."""
+    lines: list[Any] = [_filled_prompt(q, check)] if prompt else []
+    label = len(f"gap {len(q.gaps)}")
+    room = width - PANEL_EDGES - label - 1
     table = Table.grid(padding=(0, 1))
-    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True, width=label)
     table.add_column()
     for n, accepted in enumerate(q.gaps):
         given = check.given[n] if check else ""
@@ -241,14 +264,32 @@ def _gap_lines(q: Question, check: Check | None, also: int = 0) -> list[Any]:
             said = Text("✗ ", style="red") + literal(given, "red") + Text(f" → {accepted[0]}")
         else:
             said = Text("• ", style="yellow") + Text(f"(empty) → {accepted[0]}")
-        others = other_answers(accepted, given if ok else "")
+        others = " / ".join(other_answers(accepted, given if ok else ""))
+        if also == 1:
+            said = cut_text(said, room)
+            others = shorten(ALSO_ACCEPTED + others, room - said.cell_len - 2) if others else ""
+            if len(others) <= len(ALSO_ACCEPTED):  # not even one whole word of them fits
+                others = ""
         if others and also < 2:
-            said.append_text(literal("  also accepted: " + " / ".join(others), "dim"))
-        if also:
-            said.no_wrap, said.overflow = True, "ellipsis"
+            said.append_text(literal("  " + (others if also else ALSO_ACCEPTED + others), "dim"))
         table.add_row(Text(f"gap {n + 1}", style="bold"), said)
     lines.append(table)
     return lines
+
+
+def _filled_prompt(q: Question, check: Check | None) -> Text:
+    """A cloze's prompt with the first accepted answer in each gap (green where it was right)."""
+    filled = Text()
+    pieces = re.split(r"(\{\{.*?\}\})", reflow(q.prompt), flags=re.DOTALL)
+    gap = 0
+    for piece in pieces:
+        if piece.startswith("{{") and piece.endswith("}}"):
+            ok = bool(check and check.parts[gap])
+            filled.append_text(literal(q.gaps[gap][0], "bold green" if ok else "bold yellow"))
+            gap += 1
+        else:
+            filled.append_text(literal(piece))
+    return filled
 
 
 def key_point_lines(
@@ -256,9 +297,11 @@ def key_point_lines(
     made: Sequence[bool],
     found: Sequence[bool] | None = None,
     one_line: bool = False,
+    width: int = 80,
 ) -> list[Any]:
     """The key points as a numbered checklist, ✓ made or ✗ missing (readable without colour);
-    a mark that differs from what the checker ``found`` says "(corrected)"."""
+    a mark that differs from what the checker ``found`` says "(corrected)". ``one_line`` cuts
+    each point after a word to one line of a panel ``width`` wide."""
     count = sum(made)
     missing = len(points) - count
     lines: list[Any] = [
@@ -266,10 +309,13 @@ def key_point_lines(
     ]
     for n, (point, ok) in enumerate(zip(points, made, strict=True), 1):
         mark, style = ("✓", "green") if ok else ("✗", "red")
+        lead = Text(f"  {mark} {n}. ", style=style)
+        corrected = found is not None and found[n - 1] != ok
+        note = Text("  (corrected)" if corrected else "", "yellow")
         body = literal(reflow(point))
-        if found is not None and found[n - 1] != ok:
-            body.append("  (corrected)", style="yellow")
-        lines.append(hanging(Text(f"  {mark} {n}. ", style=style), body, one_line=one_line))
+        if one_line:
+            body = cut_text(body, width - PANEL_EDGES - lead.cell_len - len(note))
+        lines.append(hanging(lead, body + note, one_line=one_line))
     return lines
 
 
@@ -318,25 +364,29 @@ def reveal_panel(
     points: OpenCheck | None = None,
     compact: int = 0,
     width: int = 80,
+    prompt: bool = True,
 ) -> Panel:
     """The model answer and how the typed one compares. To fit a small screen the reveal is
     shortened (``f`` at the grade prompt shows it in full): ``answer_lines`` cuts the answer
     text to that many lines of a panel ``width`` wide (0 leaves it out, as does any shortening
     when there are key points); ``compact`` 1 leaves it out and keeps each choice (never cut
     to less than its letter and a few words), gap and key point to one line, 2 also leaves out
-    the other accepted answers and the echo of the typed answer. ``points``, the check of an
-    open answer, shows the key points as a checklist and where each was found in the echo of
-    the answer."""
+    the other accepted answers and the echo of the typed answer. A cloze's filled prompt and
+    the echo of its typed answer (its gap rows say the same) go before anything is cut to one
+    line: ``prompt`` False leaves them out, as does any ``compact``. ``points``, the check of
+    an open answer, shows the key points as a checklist and where each was found in the echo
+    of the answer."""
     body: list[Any] = []
     if check is not None:
         body.append(_verdict(check))
     if q.type == "mcq":
         body.extend(_choice_lines(q, check, order, compact > 0, width))
     elif q.type == "cloze":
-        body.extend(_gap_lines(q, check, also=compact))
+        prompt = prompt and compact == 0
+        body.extend(_gap_lines(q, check, compact, width, prompt))
     if typed and compact < 2 and points is not None:
         body.append(Text("You wrote: ", style="dim") + highlighted_answer(typed, points))
-    elif typed and compact < 2 and q.type != "mcq":
+    elif typed and (prompt if q.type == "cloze" else q.type == "open" and compact < 2):
         body.append(Text("You wrote: ", style="dim") + literal(typed, "italic"))
     shortened = answer_lines is not None or compact > 0
     if q.answer:
@@ -352,12 +402,15 @@ def reveal_panel(
     if q.key_points and points is not None:
         body.append(Text(""))
         made = [p.covered for p in points.points]
-        body.extend(key_point_lines(q.key_points, made, one_line=compact > 0))
+        body.extend(key_point_lines(q.key_points, made, one_line=compact > 0, width=width))
     elif q.key_points:
         body.append(Text(""))
         body.append(Text("Key points", style="bold"))
         for point in q.key_points:
-            body.append(hanging(Text("  • "), literal(reflow(point)), one_line=compact > 0))
+            text = literal(reflow(point))
+            if compact:
+                text = cut_text(text, width - PANEL_EDGES - 4)
+            body.append(hanging(Text("  • "), text, one_line=compact > 0))
     if shortened:
         body.append(Text(SHORTENED, "dim"))
     border = "cyan" if check is None else ("green" if check.correct else "red")
