@@ -802,3 +802,111 @@ def test_tags_decks_and_ids():
         assert 2**30 <= anki.deck_id(name) < 2**31
     assert anki.deck_id("ops") == anki.deck_id("ops") != anki.deck_id("data")
     assert anki.guid("q") == anki.guid("q") != anki.guid("r")
+
+
+def test_a_row_of_too_many_columns_stops_the_plan(tmp_path: Path):
+    path = sheet(tmp_path, "Q,A,t,extra\n")
+    result = spreadsheet.plan(path, BANK, "ops")
+    assert (result.items, result.skipped) == ([], [])
+    assert result.problems == [f"{path}:1: 4 columns; expected 3"]
+
+
+def test_a_day_that_is_not_text_is_refused(tmp_path: Path):
+    assert refusal(tmp_path, line(day=20260301)) == "day must be text"
+
+
+# ---------------------------------------------------------------- writing files
+
+
+def test_an_existing_file_or_a_dangling_link_is_replaced_only_with_force(tmp_path: Path):
+    from mlops_quiz.transfer import check_target
+
+    target = tmp_path / "out.csv"
+    check_target(target, force=False)
+    check_target(tmp_path, force=False)  # a folder: write_file says what is wrong
+    target.write_text("x")
+    check_target(target, force=True)
+    with pytest.raises(BadInputError) as err:
+        check_target(target, force=False)
+    assert str(err.value) == f"{target} exists; use --force to replace it"
+    link = tmp_path / "link.csv"
+    link.symlink_to(tmp_path / "nowhere.csv")
+    with pytest.raises(BadInputError) as err:
+        check_target(link, force=False)
+    assert str(err.value) == (
+        f"{link} is a link to a file that does not exist; use --force to replace it"
+    )
+
+
+def test_a_file_is_written_whole_and_private_when_asked(tmp_path: Path):
+    from mlops_quiz.transfer import write_file
+
+    shared, private = tmp_path / "a.csv", tmp_path / "b.jsonl"
+    write_file(shared, lambda out: out.write(b"one"))
+    write_file(private, lambda out: out.write(b"two"), private=True)
+    assert shared.read_bytes() == b"one" and private.read_bytes() == b"two"
+    assert (shared.stat().st_mode & 0o777, private.stat().st_mode & 0o777) == (0o644, 0o600)
+
+    def fails(out: Any) -> None:
+        out.write(b"half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        write_file(shared, fails)
+    assert shared.read_bytes() == b"one"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.jsonl"]
+    with pytest.raises(BadInputError) as err:
+        write_file(tmp_path / "no" / "x.csv", lambda out: None)
+    assert (
+        str(err.value)
+        == f"cannot write {tmp_path / 'no' / 'x.csv'}: folder {tmp_path / 'no'} does not exist"
+    )
+    with pytest.raises(BadInputError) as err:
+        write_file(tmp_path, lambda out: None)
+    assert str(err.value) == f"{tmp_path} is a folder; give the path of the file to write"
+
+
+# ---------------------------------------------------------------- the .apkg itself
+
+
+def test_the_deck_file_holds_a_deck_per_topic_and_basic_and_cloze_notes(tmp_path: Path):
+    import sqlite3
+    import zipfile
+
+    bank = Bank(topics={"ops": Topic("ops", "Operations", source="a < b")})
+    questions = [
+        Question("o", "ops", "open", "Why?", answer="So", tags=("t 1",)),
+        Question("c", "ops", "cloze", "A {{b}}", gaps=(("b",),)),
+    ]
+    out = io.BytesIO()
+    anki.write(bank, questions, out, NOW)
+    with zipfile.ZipFile(out) as archive:
+        assert sorted(archive.namelist()) == ["collection.anki2", "media"]
+        assert archive.read("media") == b"{}"
+        (tmp_path / "c.anki2").write_bytes(archive.read("collection.anki2"))
+    db = sqlite3.connect(tmp_path / "c.anki2")
+    try:
+        models_json, decks_json = db.execute("SELECT models, decks FROM col").fetchone()
+        notes = db.execute("SELECT guid, mid, tags, flds, mod FROM notes ORDER BY flds").fetchall()
+    finally:
+        db.close()
+    models = {m["name"]: m for m in json.loads(models_json).values()}
+    basic, cloze = models["mlops-quiz Basic"], models["mlops-quiz Cloze"]
+    assert [f["name"] for f in basic["flds"]] == ["Front", "Back"]
+    assert [f["name"] for f in cloze["flds"]] == ["Text", "Back Extra"]
+    assert (basic["type"], cloze["type"]) == (0, 1)  # Anki: 0 standard, 1 cloze
+    assert "{{Front}}" in basic["tmpls"][0]["qfmt"] and "{{Back}}" in basic["tmpls"][0]["afmt"]
+    assert "{{cloze:Text}}" in cloze["tmpls"][0]["qfmt"]
+    decks = {d["name"]: d for d in json.loads(decks_json).values()}
+    assert {"MLOps", "MLOps::Operations"} <= set(decks)
+    assert decks["MLOps::Operations"]["desc"] == "a &lt; b"
+    assert [(n[0], n[1], sorted(n[2].split()), n[3].split("\x1f"), n[4]) for n in notes] == [
+        (
+            anki.guid("c"),
+            int(cloze["id"]),
+            ["ops"],
+            ["A {{c1::b}}", "<b>Accepted:</b><br>1: b"],
+            int(NOW.timestamp()),
+        ),
+        (anki.guid("o"), int(basic["id"]), ["ops", "t_1"], ["Why?", "So"], int(NOW.timestamp())),
+    ]
