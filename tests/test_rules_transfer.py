@@ -253,6 +253,11 @@ def refusal(tmp_path: Path, data: Any) -> str:
         ({"reviewed_at": 5}, "reviewed_at must be text"),
         ({"day": "1.3.2026"}, "day is not a date (YYYY-MM-DD): '1.3.2026'"),
         ({"kind": "quiz"}, "kind must be one of review, repeat, cram, not 'quiz'"),
+        ({"kind": 3}, "kind must be text"),
+        (
+            {"reviewed_at": "0001-01-01T00:00:00+01:00"},
+            "reviewed_at is out of range: '0001-01-01T00:00:00+01:00'",
+        ),
         ({"grade": 6}, "grade must be from 0 to 5, not 6"),
         ({"grade": -1}, "grade must be from 0 to 5, not -1"),
         ({"grade": True}, "grade must be a whole number"),
@@ -423,8 +428,14 @@ def test_the_review_log_has_the_readmes_columns_and_neutralised_cells():
         before=CardState(0, 0, 250, None, 0),
         after=CardState(1, 1, 260, date(2026, 3, 2), 0),
     )
+    again = replace(
+        record,
+        answer="fine",
+        before=CardState(1, 1, 260, date(2026, 3, 2), 0),
+        after=CardState(2, 6, 270, date(2026, 3, 8), 0),
+    )
     out = io.BytesIO()
-    progress.write_review_log([record], out)
+    progress.write_review_log([record, again], out)
     data = out.getvalue()
     assert data.startswith(b"\xef\xbb\xbf")
     assert list(csv.reader(io.StringIO(data.decode("utf-8-sig")))) == [
@@ -457,6 +468,21 @@ def test_the_review_log_has_the_readmes_columns_and_neutralised_cells():
             "2.60",
             "",
             "2026-03-02",
+        ],
+        [
+            "2026-03-01T09:30:00+00:00",
+            "2026-03-01",
+            "q1",
+            "review",
+            "5",
+            "fine",
+            "800",
+            "1",
+            "6",
+            "2.60",
+            "2.70",
+            "2026-03-02",
+            "2026-03-08",
         ],
     ]
 
@@ -580,6 +606,7 @@ def test_a_row_becomes_an_item_with_its_type_from_the_readme():
         "b",
     ]
     assert "shuffle" not in item(prompt="Pick", choices="one\ntwo", shuffle="true")
+    assert item(prompt="Pick", choices="one\ntwo", shuffle="FALSE")["shuffle"] is False
     assert item(prompt="The {{cat}} sat")["type"] == "cloze"
     assert item(id="q9", topic="data", type="open", prompt="P", answer="  ") == {
         "id": "q9",
@@ -805,10 +832,16 @@ def test_tags_decks_and_ids():
 
 
 def test_a_row_of_too_many_columns_stops_the_plan(tmp_path: Path):
-    path = sheet(tmp_path, "Q,A,t,extra\n")
+    path = sheet(tmp_path, "Q,A,t,extra\nWhy?,So,\nPick,,\n")
     result = spreadsheet.plan(path, BANK, "ops")
-    assert (result.items, result.skipped) == ([], [])
-    assert result.problems == [f"{path}:1: 4 columns; expected 3"]
+    assert result.items == [
+        (2, {"id": "why", "topic": "ops", "prompt": "Why?", "answer": "So", "type": "open"}),
+    ]
+    assert result.skipped == []
+    assert result.problems[0] == f"{path}:1: 4 columns; expected 3"
+    # the bank's own check of row 3 (an open item needs an answer), without its "row:N: "
+    assert len(result.problems) == 2 and result.problems[1].startswith(f"{path}:3: ")
+    assert "row:" not in result.problems[1] and "answer" in result.problems[1]
 
 
 def test_a_day_that_is_not_text_is_refused(tmp_path: Path):
@@ -897,6 +930,7 @@ def test_the_deck_file_holds_a_deck_per_topic_and_basic_and_cloze_notes(tmp_path
     assert (basic["type"], cloze["type"]) == (0, 1)  # Anki: 0 standard, 1 cloze
     assert "{{Front}}" in basic["tmpls"][0]["qfmt"] and "{{Back}}" in basic["tmpls"][0]["afmt"]
     assert "{{cloze:Text}}" in cloze["tmpls"][0]["qfmt"]
+    assert "{{Back Extra}}" in cloze["tmpls"][0]["afmt"]
     decks = {d["name"]: d for d in json.loads(decks_json).values()}
     assert {"MLOps", "MLOps::Operations"} <= set(decks)
     assert decks["MLOps::Operations"]["desc"] == "a &lt; b"
@@ -909,4 +943,34 @@ def test_the_deck_file_holds_a_deck_per_topic_and_basic_and_cloze_notes(tmp_path
             int(NOW.timestamp()),
         ),
         (anki.guid("o"), int(basic["id"]), ["ops", "t_1"], ["Why?", "So"], int(NOW.timestamp())),
+    ]
+
+
+def test_a_long_history_is_one_json_object_a_line():
+    first = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    records = [
+        ReviewRecord(
+            question_id="q",
+            reviewed_at=first.replace(minute=n % 60, second=n // 60),
+            day=date(2026, 3, 1),
+            grade=n % 6,
+            answer="",
+            duration_ms=n,
+            kind="review",
+            before=CardState(),
+            after=CardState(),
+        )
+        for n in range(2500)
+    ]
+    out = io.BytesIO()
+    progress.write_history("me", records, out)
+    lines = out.getvalue().decode("utf-8").split("\n")
+    assert lines[-1] == "" and len(lines) == 2502
+    assert [json.loads(x)["duration_ms"] for x in lines[1:-1]] == list(range(2500))
+
+
+def test_an_anki_export_with_another_separator(tmp_path: Path):
+    path = sheet(tmp_path, "#separator:semicolon\nFront;Back <b>x</b>\n", "notes.txt")
+    assert [(r.number, r.cells) for r in spreadsheet.rows(path)] == [
+        (2, {"prompt": "Front", "answer": "Back <b>x</b>", "tags": ""}),
     ]
