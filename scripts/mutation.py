@@ -116,10 +116,19 @@ MODULES: dict[str, Target] = {
         ("tests/test_class_report.py",),
         80,
     ),
+    "transfer": Target(
+        (
+            f"{PACKAGE}/transfer/__init__.py",
+            f"{PACKAGE}/transfer/progress.py",
+            f"{PACKAGE}/transfer/spreadsheet.py",
+            f"{PACKAGE}/transfer/markdown.py",
+            f"{PACKAGE}/transfer/anki.py",
+        ),
+        # tests/test_transfer*.py run the installed script, which imports the code unmutated
+        ("tests/test_rules_transfer.py",),
+        80,
+    ),
 }
-
-# Not mapped yet: transfer/. Its tests run through the installed script (tests/test_transfer*.py),
-# which mutmut's in-process runs cannot see: mutmut checks nothing there.
 
 KILLED = "killed"
 COUNTED = ("killed", "survived", "timeout", "no tests", "suspicious", "segfault")
