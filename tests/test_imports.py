@@ -38,6 +38,11 @@ questions:
     prompt: "What does a data pipeline do?"
     answer: "It moves and transforms data."
     key_points: [moves data, transforms data]
+  - id: free
+    topic: t
+    type: open
+    prompt: "Say anything about pipelines."
+    answer: "They move data."
 """
 
 HEAVY_EVERYWHERE = {
@@ -183,3 +188,12 @@ def test_help_is_kept_and_then_printed_without_typer(
         modules = imported(["--help"], {**script_env, "COLUMNS": str(columns)})
         assert "typer" not in modules
     assert len(list(cache.glob("help-*.txt"))) == 2
+
+
+def test_an_open_item_without_key_points_loads_no_model(
+    script_env: dict[str, str], bank: Path
+) -> None:
+    # nothing to check an answer against: the session never starts loading the model
+    modules = study_one("free", "they move data", bank, script_env)
+    assert "mlops_quiz.study.loop" in modules
+    assert modules.isdisjoint(MODEL), modules & MODEL

@@ -533,21 +533,6 @@ def test_a_suspended_item_leaves_the_session_whatever_is_undone():
         assert ids(session) == ["q001"]  # q002 is not asked again
 
 
-def test_open_items_to_check_are_those_with_key_points():
-    text = """\
-topics: [{id: t, title: T}]
-questions:
-  - {id: a, topic: t, type: open, prompt: A?, answer: Yes., key_points: [yes]}
-  - {id: b, topic: t, type: open, prompt: B?, answer: Yes.}
-"""
-    _, questions = parse_text(text, "open.yaml")
-    with Store.open("sqlite://") as store:
-        both = StudySession.plan(store, "default", questions, Clock(NOON), 0)
-        assert both.has_open_items()
-        without = StudySession.plan(store, "default", questions[1:], Clock(NOON), 0)
-        assert not without.has_open_items()
-
-
 def test_a_scheduler_that_reads_the_log_is_given_the_cards_reviews():
     bank = bank_of(2)
     with Store.open("sqlite://") as store:
