@@ -446,32 +446,30 @@ def test_import_and_export_refuse_a_file_of_the_wrong_format_in_one_line(
 # 7. topics warns about a bad entry in your own bank and goes on -------------------------------
 
 
+OWN_BANK_ONE_BAD = """\
+topics:
+  - id: mine
+    title: My own topic
+questions:
+  - id: mine-good
+    topic: mine
+    type: open
+    prompt: A good question?
+    answer: A good answer.
+  - id: mine-bad
+    topic: mine
+    type: essay
+    prompt: A bad one?
+    answer: Its type is no type.
+"""
+
+
 def test_topics_warns_about_a_bad_entry_in_your_own_bank_and_goes_on(
     script_env: dict[str, str], quiz_home: Path
 ) -> None:
     quiz_home.mkdir(parents=True, exist_ok=True)
     own = quiz_home / "questions.yaml"
-    own.write_text(
-        textwrap.dedent(
-            """\
-            topics:
-              - id: mine
-                title: My own topic
-            questions:
-              - id: mine-good
-                topic: mine
-                type: open
-                prompt: A good question?
-                answer: A good answer.
-              - id: mine-bad
-                topic: mine
-                type: essay
-                prompt: A bad one?
-                answer: Its type is no type.
-            """
-        ),
-        encoding="utf-8",
-    )
+    own.write_text(OWN_BANK_ONE_BAD, encoding="utf-8")
     result = run(["topics"], script_env)
     assert result.returncode == 0, result.stderr
     (mine,) = [line for line in result.stdout.splitlines() if "My own topic" in line]
@@ -561,24 +559,6 @@ def test_edit_opens_your_item_at_its_line_and_keeps_the_old_bytes_if_invalid(
         "error: 'dcai-noisy-labels' is in the bundled bank, which is not edited in place; "
         "add your own version with 'mlops-quiz add-question'\n"
     )
-
-
-OWN_BANK_ONE_BAD = """\
-topics:
-  - id: mine
-    title: My own topic
-questions:
-  - id: mine-good
-    topic: mine
-    type: open
-    prompt: A good question?
-    answer: A good answer.
-  - id: mine-bad
-    topic: mine
-    type: essay
-    prompt: A bad one?
-    answer: Its type is no type.
-"""
 
 
 def test_edit_opens_items_of_your_own_bank_with_an_invalid_item_in_it(
